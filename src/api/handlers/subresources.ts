@@ -1,0 +1,94 @@
+// Subresource handlers: scale, pods/binding, pods/eviction and serviceaccounts/token.
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { randomBytes } from 'node:crypto';
+import { rfc3339 } from '../../clock/clock.js';
+import { errors } from '../../meta/errors.js';
+import { isPlainObject, type KubeObject } from '../../meta/types.js';
+import { applyJsonPatch } from '../../patch/json-patch.js';
+import { applyMergePatch } from '../../patch/merge-patch.js';
+import { applyScale, scaleOf, scaleView } from '../../registry/generic/scale.js';
+import type { Resource } from '../../registry/resource.js';
+import type { ApiContext } from '../api-context.js';
+import { decodeObjectBody, parseJson, readRawBody } from '../body.js';
+import { mediaType } from '../negotiation.js';
+import type { Query } from '../query.js';
+import { sendJson, sendView } from '../respond.js';
+
+export async function handleScale(api: ApiContext, req: IncomingMessage, res: ServerResponse, resource: Resource, namespace: string | undefined, name: string, query: Query): Promise<void> {
+  const dryRun = query.dryRun(req.method === 'PATCH' ? 'PatchOptions' : 'UpdateOptions');
+  if (req.method === 'GET') {
+    sendView(res, 200, scaleView(await api.registry.get(resource, namespace, name)));
+    return;
+  }
+  const raw = await readRawBody(req);
+  let toScale: (current: KubeObject) => unknown;
+  if (req.method === 'PUT') {
+    const body = decodeObjectBody(raw, req.headers['content-type']);
+    toScale = () => body;
+  } else {
+    const type = mediaType(req.headers['content-type']);
+    const patch = parseJson(raw);
+    if (type === 'application/json-patch+json') toScale = (current) => applyJsonPatch(scaleOf(current), patch);
+    else if (type === 'application/merge-patch+json') toScale = (current) => applyMergePatch(scaleOf(current), patch);
+    else throw errors.unsupportedMediaType(['application/json-patch+json', 'application/merge-patch+json']);
+  }
+  const view = await api.registry.patch(resource, namespace, name, (current) => applyScale(resource, current, toScale(current)), {
+    dryRun,
+    fieldManager: query.string('fieldManager'),
+  });
+  sendView(res, 200, scaleView(view));
+}
+
+function successStatus(code: number) {
+  return { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Success', code };
+}
+
+/** pods/binding: what a scheduler posts to put a pod on a node. */
+export async function handleBinding(api: ApiContext, req: IncomingMessage, res: ServerResponse, pods: Resource, namespace: string | undefined, name: string, query: Query): Promise<void> {
+  const body = decodeObjectBody(await readRawBody(req), req.headers['content-type']);
+  const target = isPlainObject(body) && isPlainObject(body.target) ? body.target : undefined;
+  const node = typeof target?.name === 'string' ? target.name : '';
+  if (!node) {
+    throw errors.invalid('Binding', '', name, [{ reason: 'FieldValueRequired', field: 'target.name', message: 'Required value' }]);
+  }
+  await api.registry.patch(pods, namespace, name, (current) => {
+    const spec = (current.spec ?? {}) as Record<string, unknown>;
+    if (current.metadata.deletionTimestamp) {
+      throw errors.conflict({ group: '', resource: 'pods/binding' }, name, `pod ${name} is being deleted, cannot be assigned to a host`);
+    }
+    if (spec.nodeName) {
+      throw errors.conflict({ group: '', resource: 'pods/binding' }, name, `pod ${name} is already assigned to node "${String(spec.nodeName)}"`);
+    }
+    return { ...current, spec: { ...spec, nodeName: node } };
+  }, { dryRun: query.dryRun('CreateOptions') });
+  sendJson(res, 201, successStatus(201));
+}
+
+/** pods/eviction: a delete that disruption budgets may refuse (budgets are checked by the disruption controller). */
+export async function handleEviction(api: ApiContext, req: IncomingMessage, res: ServerResponse, pods: Resource, namespace: string | undefined, name: string, query: Query): Promise<void> {
+  const body = decodeObjectBody(await readRawBody(req), req.headers['content-type']);
+  const options = isPlainObject(body) && isPlainObject(body.deleteOptions) ? body.deleteOptions : {};
+  await api.registry.delete(pods, namespace, name, {
+    dryRun: query.dryRun('CreateOptions') || (Array.isArray(options.dryRun) && options.dryRun.includes('All')),
+    gracePeriodSeconds: typeof options.gracePeriodSeconds === 'number' ? options.gracePeriodSeconds : undefined,
+  });
+  sendJson(res, 201, successStatus(201));
+}
+
+/** serviceaccounts/token: a TokenRequest answered with an opaque bearer token (kubefake does not authenticate). */
+export async function handleToken(api: ApiContext, req: IncomingMessage, res: ServerResponse, serviceAccounts: Resource, namespace: string | undefined, name: string): Promise<void> {
+  await api.registry.get(serviceAccounts, namespace, name);
+  const body = decodeObjectBody(await readRawBody(req), req.headers['content-type']);
+  const spec = (isPlainObject(body) && isPlainObject(body.spec) ? body.spec : {}) as Record<string, unknown>;
+  const seconds = typeof spec.expirationSeconds === 'number' ? spec.expirationSeconds : 3600;
+  sendJson(res, 201, {
+    kind: 'TokenRequest',
+    apiVersion: 'authentication.k8s.io/v1',
+    metadata: { name, namespace, creationTimestamp: null },
+    spec: { audiences: spec.audiences ?? [], expirationSeconds: seconds, boundObjectRef: spec.boundObjectRef ?? null },
+    status: {
+      token: `kubefake.${randomBytes(24).toString('base64url')}`,
+      expirationTimestamp: rfc3339(api.clock.now() + seconds * 1000),
+    },
+  });
+}

@@ -1,0 +1,87 @@
+// Streams watch events over HTTP: one JSON object plus newline per event, frames shared by every watcher.
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { ApiError } from '../../meta/errors.js';
+import type { ObjectView } from '../../registry/generic/context.js';
+import type { WatchEventType, WatchQuery } from '../../registry/generic/watch.js';
+import type { Resource } from '../../registry/resource.js';
+import type { ApiContext, OpenWatch } from '../api-context.js';
+import type { ObjectRepresentation } from '../negotiation.js';
+import { buildTable } from '../table.js';
+
+/** Encoded event frames per object version: built by the first watcher that needs one, reused by the rest. */
+const frames = new WeakMap<ObjectView, Partial<Record<WatchEventType, Buffer>>>();
+
+function frame(type: WatchEventType, view: ObjectView): Buffer {
+  let byType = frames.get(view);
+  if (!byType) frames.set(view, (byType = {}));
+  let bytes = byType[type];
+  if (!bytes) {
+    bytes = Buffer.concat([Buffer.from(`{"type":"${type}","object":`), view.bytes(), closing]);
+    byType[type] = bytes;
+  }
+  return bytes;
+}
+
+const closing = Buffer.from('}\n');
+
+export async function serveWatch(
+  api: ApiContext,
+  req: IncomingMessage,
+  res: ServerResponse,
+  resource: Resource,
+  namespace: string | undefined,
+  query: WatchQuery,
+  representation: ObjectRepresentation,
+): Promise<void> {
+  let ended = false;
+  let stopWatch: () => void = () => {};
+  const open: OpenWatch = { close: () => finish(true) };
+  const finish = (graceful: boolean) => {
+    if (ended) return;
+    ended = true;
+    stopWatch();
+    api.watches.delete(open);
+    if (graceful) res.end();
+    else res.destroy();
+  };
+  const write = (bytes: Buffer) => {
+    if (ended) return;
+    res.write(bytes);
+    // A watcher that does not read falls behind; drop it rather than buffer without bound or slow the others.
+    if (res.writableLength > api.maxWatchBufferBytes) finish(false);
+  };
+  const encode = (type: WatchEventType, view: ObjectView): Buffer => {
+    if (representation.kind !== 'table' || type === 'BOOKMARK') return frame(type, view);
+    const table = buildTable(resource, [view], undefined, representation.includeObject, representation.version, api.clock.now());
+    return Buffer.from(`${JSON.stringify({ type, object: table })}\n`);
+  };
+  const startStream = () => {
+    if (res.headersSent) return;
+    res.statusCode = 200;
+    res.setHeader('Content-Type', 'application/json');
+    res.setHeader('Cache-Control', 'no-cache, private');
+    res.flushHeaders(); // clients such as `kubectl wait` block until they see the headers
+  };
+  const handle = await api.registry.watch(resource, namespace, query, {
+    event: (type, view) => {
+      startStream();
+      write(encode(type, view));
+    },
+    error: (err: ApiError) => {
+      startStream();
+      write(Buffer.from(`${JSON.stringify({ type: 'ERROR', object: err.toStatus() })}\n`));
+      finish(true);
+    },
+    end: () => finish(true),
+  });
+  stopWatch = () => handle.stop();
+  if (ended) {
+    handle.stop();
+    return;
+  }
+  startStream();
+  api.watches.add(open);
+  res.on('close', () => finish(false));
+  req.socket.setTimeout(0);
+}
+

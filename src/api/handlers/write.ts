@@ -1,0 +1,124 @@
+// Write handlers: POST (create), PUT (update), PATCH (json/merge), DELETE and deletecollection.
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { errors } from '../../meta/errors.js';
+import { isPlainObject, type KubeObject } from '../../meta/types.js';
+import { applyJsonPatch } from '../../patch/json-patch.js';
+import { applyMergePatch } from '../../patch/merge-patch.js';
+import type { DeleteOptions, WriteOptions } from '../../registry/generic/context.js';
+import { deletedStatus } from '../../registry/generic/delete.js';
+import type { Resource } from '../../registry/resource.js';
+import type { ApiContext } from '../api-context.js';
+import { decodeObjectBody, parseJson, parseYamlBody, readRawBody } from '../body.js';
+import { mediaType } from '../negotiation.js';
+import { checkDryRun, type Query } from '../query.js';
+import { listBytes, sendBytes, sendJson } from '../respond.js';
+import { listQuery, sendObject } from './read.js';
+
+const patchMediaTypes = [
+  'application/json-patch+json',
+  'application/merge-patch+json',
+  'application/strategic-merge-patch+json',
+  'application/apply-patch+yaml',
+];
+
+function writeOptions(req: IncomingMessage, query: Query, optionsKind: string, subresource?: string): WriteOptions {
+  return {
+    dryRun: query.dryRun(optionsKind),
+    fieldManager: query.string('fieldManager'),
+    userAgent: req.headers['user-agent'],
+    subresource,
+  };
+}
+
+export async function handleCreate(api: ApiContext, req: IncomingMessage, res: ServerResponse, resource: Resource, namespace: string | undefined, query: Query): Promise<void> {
+  const body = decodeObjectBody(await readRawBody(req), req.headers['content-type']);
+  const view = await api.registry.create(resource, namespace, body, writeOptions(req, query, 'CreateOptions'));
+  // Review kinds (SelfSubjectAccessReview…) answer 201 as upstream does, though nothing is stored.
+  sendObject(api, req, res, resource, view, 201, query);
+}
+
+export async function handleUpdate(api: ApiContext, req: IncomingMessage, res: ServerResponse, resource: Resource, namespace: string | undefined, name: string, query: Query, subresource?: string): Promise<void> {
+  const body = decodeObjectBody(await readRawBody(req), req.headers['content-type']);
+  const { view, created } = await api.registry.update(resource, namespace, name, body, writeOptions(req, query, 'UpdateOptions', subresource));
+  sendObject(api, req, res, resource, view, created ? 201 : 200, query);
+}
+
+export async function handlePatch(api: ApiContext, req: IncomingMessage, res: ServerResponse, resource: Resource, namespace: string | undefined, name: string, query: Query, subresource?: string): Promise<void> {
+  const type = mediaType(req.headers['content-type']);
+  if (!patchMediaTypes.includes(type)) throw errors.unsupportedMediaType(patchMediaTypes);
+  const raw = await readRawBody(req);
+  const options = writeOptions(req, query, 'PatchOptions', subresource);
+  let transform: (current: KubeObject) => unknown;
+  switch (type) {
+    case 'application/json-patch+json': {
+      const patch = parseJson(raw);
+      transform = (current) => applyJsonPatch(current, patch);
+      break;
+    }
+    case 'application/merge-patch+json': {
+      const patch = parseJson(raw);
+      if (!isPlainObject(patch)) throw errors.badRequest('merge patch body must be a JSON object');
+      transform = (current) => applyMergePatch(current, patch);
+      break;
+    }
+    case 'application/strategic-merge-patch+json':
+    case 'application/apply-patch+yaml':
+      parseYamlBody(raw);
+      throw errors.unsupportedMediaType(['application/json-patch+json', 'application/merge-patch+json']);
+    default:
+      throw errors.unsupportedMediaType(patchMediaTypes);
+  }
+  const view = await api.registry.patch(resource, namespace, name, transform, options);
+  sendObject(api, req, res, resource, view, 200, query);
+}
+
+/** DeleteOptions come from the body (kubectl, client-go) or the query string (curl, some clients); the body wins. */
+async function deleteOptions(req: IncomingMessage, query: Query): Promise<DeleteOptions> {
+  const raw = await readRawBody(req);
+  let body: Record<string, unknown> = {};
+  if (raw.length > 0) {
+    const type = mediaType(req.headers['content-type']);
+    const decoded = type === 'application/vnd.kubernetes.protobuf' ? decodeObjectBody(raw, type) : parseJson(raw);
+    if (!isPlainObject(decoded)) throw errors.badRequest('the body of a DELETE request must be a DeleteOptions object');
+    body = decoded;
+  }
+  const dryRunValues = Array.isArray(body.dryRun) ? (body.dryRun as string[]) : [];
+  const fromQuery = query.dryRun('DeleteOptions');
+  const grace = body.gracePeriodSeconds ?? query.int('gracePeriodSeconds');
+  if (grace !== undefined && grace !== null && (typeof grace !== 'number' || !Number.isInteger(grace))) {
+    throw errors.badRequest('gracePeriodSeconds must be an integer');
+  }
+  const policy = (body.propagationPolicy ?? query.string('propagationPolicy')) as string | undefined;
+  if (policy !== undefined && policy !== null && !['Orphan', 'Background', 'Foreground'].includes(policy)) {
+    throw errors.invalid('DeleteOptions', 'meta.k8s.io', '', [
+      { reason: 'FieldValueNotSupported', field: 'propagationPolicy', message: `Unsupported value: "${policy}": supported values: "Foreground", "Background", "Orphan", "nil"` },
+    ]);
+  }
+  const orphan = body.orphanDependents ?? query.bool('orphanDependents');
+  const preconditions = isPlainObject(body.preconditions) ? (body.preconditions as DeleteOptions['preconditions']) : undefined;
+  return {
+    dryRun: checkDryRun(dryRunValues, 'DeleteOptions') || fromQuery,
+    gracePeriodSeconds: typeof grace === 'number' ? grace : undefined,
+    propagationPolicy: (policy ?? (orphan === true ? 'Orphan' : undefined)) as DeleteOptions['propagationPolicy'],
+    preconditions,
+  };
+}
+
+export async function handleDelete(api: ApiContext, req: IncomingMessage, res: ServerResponse, resource: Resource, namespace: string | undefined, name: string, query: Query): Promise<void> {
+  const options = await deleteOptions(req, query);
+  const { view, deleted } = await api.registry.delete(resource, namespace, name, options);
+  // Objects that stay (finalizers, grace) are answered with the object; gone ones with the object or a Status.
+  if (!deleted) {
+    sendObject(api, req, res, resource, view, 200, query);
+  } else if (resource.strategy.returnDeletedObject) {
+    sendObject(api, req, res, resource, view, 200, query);
+  } else {
+    sendJson(res, 200, deletedStatus(resource, view));
+  }
+}
+
+export async function handleDeleteCollection(api: ApiContext, req: IncomingMessage, res: ServerResponse, resource: Resource, namespace: string | undefined, query: Query): Promise<void> {
+  const options = await deleteOptions(req, query);
+  const list = await api.registry.deleteCollection(resource, namespace, listQuery(query), options);
+  sendBytes(res, 200, listBytes(resource.apiVersion, resource.type.listKind, { resourceVersion: String(list.revision) }, list.views));
+}

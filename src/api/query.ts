@@ -1,0 +1,51 @@
+// Query-string parameters of API requests, parsed and checked as upstream does (Go ParseBool, integers, dryRun).
+import { errors } from '../meta/errors.js';
+import { parseBool } from '../meta/parse-bool.js';
+
+export class Query {
+  private readonly params: URLSearchParams;
+
+  constructor(search: string) {
+    this.params = new URLSearchParams(search);
+  }
+
+  string(name: string): string | undefined {
+    const value = this.params.get(name);
+    return value === null ? undefined : value;
+  }
+
+  bool(name: string): boolean | undefined {
+    const value = this.params.get(name);
+    if (value === null) return undefined;
+    // An empty value (`?watch`) counts as true, as upstream's query decoder treats present-but-empty booleans.
+    if (value === '') return true;
+    return parseBool(value, name);
+  }
+
+  int(name: string): number | undefined {
+    const value = this.params.get(name);
+    if (value === null || value === '') return undefined;
+    if (!/^-?\d+$/.test(value)) {
+      throw errors.badRequest(`invalid value for ${name}: strconv.ParseInt: parsing ${JSON.stringify(value)}: invalid syntax`);
+    }
+    return Number(value);
+  }
+
+  /** `dryRun=All` (the only value upstream accepts); anything else is a 422 on the verb's options kind. */
+  dryRun(optionsKind: string): boolean {
+    const values = this.params.getAll('dryRun');
+    return checkDryRun(values, optionsKind);
+  }
+}
+
+export function checkDryRun(values: readonly string[], optionsKind: string): boolean {
+  if (values.length === 0) return false;
+  for (const v of values) {
+    if (v !== 'All') {
+      throw errors.invalid(optionsKind, 'meta.k8s.io', '', [
+        { reason: 'FieldValueNotSupported', field: 'dryRun', message: `Unsupported value: ${JSON.stringify(values)}: supported values: "All"` },
+      ]);
+    }
+  }
+  return true;
+}

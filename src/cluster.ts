@@ -1,0 +1,116 @@
+// The composition root: wires store, registry, HTTP server and clock into one isolated cluster.
+import { readFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { ApiContext, OpenWatch } from './api/api-context.js';
+import { buildApp } from './api/server.js';
+import { RealClock, type Clock } from './clock/clock.js';
+import { kubeconfigYaml } from './kubeconfig.js';
+import { loadSwagger } from './openapi/openapi-v2.js';
+import { builtinResources } from './registry/builtins.js';
+import { stampResourceVersion } from './registry/generic/context.js';
+import { Registry } from './registry/registry.js';
+import type { DiscoveryExtras } from './registry/resource-table.js';
+import { MemoryStore } from './store/memory-store.js';
+import type { Store } from './store/types.js';
+
+export interface ClusterOptions {
+  /** TCP port; 0 (the default) picks a free one. */
+  port?: number;
+  /** Address to listen on (default 127.0.0.1). */
+  host?: string;
+  /** Events kept for watches from a past resourceVersion (default 10,000). */
+  historySize?: number;
+  /** The clock everything reads; the real one by default. */
+  clock?: Clock;
+  /** Bytes a watcher may fall behind before it is dropped (default 16 MiB). */
+  maxWatchBufferBytes?: number;
+  /** Called with unexpected errors (those answered 500); defaults to console.error. */
+  logError?: (err: unknown) => void;
+}
+
+export interface Cluster {
+  url: string;
+  /** A kubeconfig (YAML) whose cluster, user and context are named `kubefake`. */
+  kubeconfig: string;
+  port: number;
+  registry: Registry;
+  store: Store;
+  clock: Clock;
+  close(): Promise<void>;
+}
+
+let extras: DiscoveryExtras | undefined;
+function discoveryExtras(): DiscoveryExtras {
+  extras ??= JSON.parse(readFileSync(new URL('../openapi/discovery-extras.json', import.meta.url), 'utf8')) as DiscoveryExtras;
+  return extras;
+}
+
+const startupNamespaces = ['default', 'kube-system', 'kube-public', 'kube-node-lease'];
+
+export async function startCluster(options: ClusterOptions = {}): Promise<Cluster> {
+  const clock = options.clock ?? new RealClock();
+  const swagger = loadSwagger();
+  const store = new MemoryStore({ historySize: options.historySize, versioner: stampResourceVersion });
+  const registry = new Registry(store, clock, builtinResources(swagger, discoveryExtras()));
+  await seed(registry);
+  const watches = new Set<OpenWatch>();
+  const api: ApiContext = {
+    registry,
+    clock,
+    watches,
+    maxWatchBufferBytes: options.maxWatchBufferBytes ?? 16 * 1024 * 1024,
+    logError: options.logError ?? ((err) => console.error('kubefake: internal error:', err)),
+  };
+  const host = options.host ?? '127.0.0.1';
+  let address = '';
+  const app = buildApp({ api, swagger, serverAddress: () => address });
+  const server = createServer(app);
+  server.keepAliveTimeout = 65_000;
+  await listen(server, options.port ?? 0, host);
+  const port = (server.address() as AddressInfo).port;
+  const urlHost = host.includes(':') ? `[${host}]` : host === '0.0.0.0' ? '127.0.0.1' : host;
+  address = `${urlHost}:${port}`;
+  const url = `http://${address}`;
+  let closed: Promise<void> | undefined;
+  return {
+    url,
+    kubeconfig: kubeconfigYaml(url),
+    port,
+    registry,
+    store,
+    clock,
+    close: () => (closed ??= shutdown(server, watches, store)),
+  };
+}
+
+async function seed(registry: Registry): Promise<void> {
+  const namespaces = registry.lookup('', 'v1', 'namespaces')!;
+  for (const name of startupNamespaces) await registry.create(namespaces, undefined, { metadata: { name } });
+  const services = registry.lookup('', 'v1', 'services')!;
+  await registry.create(services, 'default', {
+    metadata: { name: 'kubernetes', labels: { component: 'apiserver', provider: 'kubernetes' } },
+    spec: { clusterIP: '10.96.0.1', ports: [{ name: 'https', port: 443, protocol: 'TCP', targetPort: 6443 }] },
+  });
+}
+
+function listen(server: Server, port: number, host: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+}
+
+/** Ends every watch cleanly (clients see their stream end), then closes the listener and idle connections. */
+async function shutdown(server: Server, watches: Set<OpenWatch>, store: Store): Promise<void> {
+  for (const watch of [...watches]) watch.close();
+  const closing = new Promise<void>((resolve) => server.close(() => resolve()));
+  server.closeIdleConnections();
+  // Anything still open after the watches ended is a request in flight or a stuck client: do not wait on it.
+  server.closeAllConnections();
+  await closing;
+  await store.close();
+}

@@ -1,0 +1,20 @@
+// RFC 6902 JSON patch through fast-json-patch, with upstream's status codes for bad patches.
+import jsonPatch from 'fast-json-patch';
+import { ApiError, errors } from '../meta/errors.js';
+
+const { applyPatch, validate } = jsonPatch;
+
+export function applyJsonPatch(target: unknown, patch: unknown): unknown {
+  if (!Array.isArray(patch)) {
+    throw errors.badRequest(`json: cannot unmarshal ${typeof patch} into Go value of type jsonpatch.Patch`);
+  }
+  const problem = validate(patch as jsonPatch.Operation[], undefined);
+  if (problem) throw errors.badRequest(`invalid JSON patch: ${problem.message.split('\n')[0]}`);
+  try {
+    // Validation on apply is what turns a failed `test` or a missing path into an error rather than a no-op.
+    return applyPatch(target, patch as jsonPatch.Operation[], true, false).newDocument;
+  } catch (err) {
+    const message = err instanceof Error ? err.message.split('\n')[0]! : String(err);
+    throw new ApiError(422, 'Invalid', message);
+  }
+}

@@ -1,0 +1,55 @@
+// What every generic registry operation needs: the store, the clock, resource lookup, and option types.
+import type { Clock } from '../../clock/clock.js';
+import type { KubeObject } from '../../meta/types.js';
+import type { Store, StoredRecord } from '../../store/types.js';
+import type { Resource } from '../resource.js';
+
+export interface RegistryContext {
+  store: Store;
+  clock: Clock;
+  /** The namespaces resource, for the "namespace must exist" rule. */
+  namespaces(): Resource | undefined;
+  /** A fresh UID. */
+  uid(): string;
+  /** Five random characters for generateName. */
+  nameSuffix(): string;
+}
+
+/** An object answered to a client: the object and its JSON bytes, encoded at most once. */
+export interface ObjectView {
+  readonly object: Readonly<KubeObject>;
+  bytes(): Buffer;
+}
+
+export interface WriteOptions {
+  dryRun?: boolean;
+  fieldManager?: string;
+  userAgent?: string;
+  /** `status` for writes to /status; undefined for the main resource. */
+  subresource?: string;
+}
+
+export interface DeleteOptions {
+  dryRun?: boolean;
+  gracePeriodSeconds?: number;
+  propagationPolicy?: 'Orphan' | 'Background' | 'Foreground';
+  preconditions?: { uid?: string; resourceVersion?: string };
+}
+
+export function viewOf(object: KubeObject): ObjectView {
+  let encoded: Buffer | undefined;
+  return {
+    object,
+    bytes: () => (encoded ??= Buffer.from(JSON.stringify(object))),
+  };
+}
+
+export function recordView(record: StoredRecord): ObjectView {
+  return record as unknown as ObjectView;
+}
+
+/** Stamps the store revision into an object's metadata without touching the caller's copy (the Versioner). */
+export function stampResourceVersion(object: Record<string, unknown>, revision: number): Record<string, unknown> {
+  const metadata = (object.metadata ?? {}) as Record<string, unknown>;
+  return { ...object, metadata: { ...metadata, resourceVersion: String(revision) } };
+}

@@ -1,0 +1,44 @@
+// The create verb: decode checks, namespace existence, defaults and system fields, validation, then the store.
+import { errors } from '../../meta/errors.js';
+import type { KubeObject } from '../../meta/types.js';
+import type { Resource } from '../resource.js';
+import { recordView, viewOf, type ObjectView, type RegistryContext, type WriteOptions } from './context.js';
+import { checkBody, checkNamespace, prepareForCreate, validate } from './object-rules.js';
+import { translateStoreError } from './store-errors.js';
+
+export async function createObject(
+  ctx: RegistryContext,
+  resource: Resource,
+  namespace: string | undefined,
+  body: unknown,
+  options: WriteOptions = {},
+): Promise<ObjectView> {
+  const object = checkBody(resource, body);
+  if (resource.strategy.review) return viewOf(resource.strategy.review(object));
+  checkNamespace(resource, object, namespace);
+  if (resource.namespaced) await requireActiveNamespace(ctx, namespace!, resource);
+  prepareForCreate(resource, object, ctx);
+  validate(resource, object);
+  if (options.dryRun) return viewOf(object);
+  try {
+    return recordView(await ctx.store.create(resource.key(namespace, object.metadata.name!), object));
+  } catch (err) {
+    throw translateStoreError(err, resource, object.metadata.name!);
+  }
+}
+
+/** A namespaced create needs its namespace to exist and not be terminating, as upstream's NamespaceLifecycle. */
+export async function requireActiveNamespace(ctx: RegistryContext, namespace: string, resource: Resource): Promise<void> {
+  const namespaces = ctx.namespaces();
+  if (!namespaces) return;
+  const record = await ctx.store.get(namespaces.key(undefined, namespace));
+  if (!record) throw errors.notFound(namespaces.groupResource, namespace);
+  const ns = record.object as KubeObject;
+  if (ns.metadata.deletionTimestamp || (ns.status as { phase?: string } | undefined)?.phase === 'Terminating') {
+    throw errors.forbidden(
+      resource.groupResource,
+      '',
+      `unable to create new content in namespace ${namespace} because it is being terminated`,
+    );
+  }
+}

@@ -1,0 +1,107 @@
+// The delete and deletecollection verbs: preconditions, finalizers, graceful deletion, propagation policy.
+import { rfc3339 } from '../../clock/clock.js';
+import { errors } from '../../meta/errors.js';
+import type { KubeObject } from '../../meta/types.js';
+import type { Resource } from '../resource.js';
+import { recordView, viewOf, type DeleteOptions, type ObjectView, type RegistryContext } from './context.js';
+import { isConflict, translateStoreError } from './store-errors.js';
+
+export interface DeleteResult {
+  view: ObjectView;
+  /** False when the object stays (finalizers, graceful deletion) with deletionTimestamp set. */
+  deleted: boolean;
+}
+
+const orphanFinalizer = 'orphan';
+const foregroundFinalizer = 'foregroundDeletion';
+
+export async function deleteObject(
+  ctx: RegistryContext,
+  resource: Resource,
+  namespace: string | undefined,
+  name: string,
+  options: DeleteOptions = {},
+): Promise<DeleteResult> {
+  const key = resource.key(namespace, name);
+  for (let attempt = 0; ; attempt++) {
+    const current = await ctx.store.get(key);
+    if (!current) throw errors.notFound(resource.groupResource, name);
+    const object = structuredClone(current.object) as KubeObject;
+    checkPreconditions(resource, name, object, options);
+    const decision = decide(ctx, resource, object, options);
+    try {
+      if (decision.action === 'unchanged') return { view: recordView(current), deleted: false };
+      if (decision.action === 'update') {
+        const pending = decision.object;
+        if (options.dryRun) return { view: viewOf(pending), deleted: false };
+        delete pending.metadata.resourceVersion;
+        return { view: recordView(await ctx.store.update(key, pending, current.modRevision)), deleted: false };
+      }
+      if (options.dryRun) return { view: recordView(current), deleted: true };
+      return { view: recordView(await ctx.store.delete(key, current.modRevision)), deleted: true };
+    } catch (err) {
+      if (isConflict(err) && attempt < 16) continue;
+      throw translateStoreError(err, resource, name);
+    }
+  }
+}
+
+function checkPreconditions(resource: Resource, name: string, object: KubeObject, options: DeleteOptions): void {
+  const pre = options.preconditions;
+  if (pre?.uid && pre.uid !== object.metadata.uid) {
+    throw errors.conflict(
+      resource.groupResource,
+      name,
+      `Precondition failed: UID in precondition: ${pre.uid}, UID in object meta: ${object.metadata.uid}`,
+    );
+  }
+  if (pre?.resourceVersion && pre.resourceVersion !== object.metadata.resourceVersion) {
+    throw errors.conflict(
+      resource.groupResource,
+      name,
+      `Precondition failed: ResourceVersion in precondition: ${pre.resourceVersion}, ResourceVersion in object meta: ${object.metadata.resourceVersion}`,
+    );
+  }
+}
+
+type Decision = { action: 'delete' } | { action: 'unchanged' } | { action: 'update'; object: KubeObject };
+
+/**
+ * Decides whether the object goes now or waits with deletionTimestamp set (finalizers, graceful deletion, a
+ * resource's own lifecycle such as a terminating namespace). Mirrors upstream's BeforeDelete plus the
+ * propagation-policy finalizers that the garbage collector later acts on.
+ */
+function decide(ctx: RegistryContext, resource: Resource, object: KubeObject, options: DeleteOptions): Decision {
+  const meta = object.metadata;
+  const now = ctx.clock.now();
+  const grace = resource.strategy.gracefulDeleteSeconds?.(object, options.gracePeriodSeconds) ?? 0;
+  const hasFinalizers = (meta.finalizers ?? []).length > 0;
+  if (meta.deletionTimestamp) {
+    // Already being deleted: a shorter grace period may bring the deadline forward; nothing else changes.
+    if (!hasFinalizers && grace <= 0) return { action: 'delete' };
+    if (grace > 0 && grace < (meta.deletionGracePeriodSeconds ?? Infinity)) {
+      meta.deletionGracePeriodSeconds = grace;
+      meta.deletionTimestamp = rfc3339(now + grace * 1000);
+      return { action: 'update', object };
+    }
+    return { action: 'unchanged' };
+  }
+  const finalizers = new Set(meta.finalizers ?? []);
+  if (options.propagationPolicy === 'Orphan') finalizers.add(orphanFinalizer);
+  if (options.propagationPolicy === 'Foreground') finalizers.add(foregroundFinalizer);
+  const lifecycle = resource.strategy.onDelete?.(object, { now });
+  if (finalizers.size === 0 && lifecycle !== 'keep' && grace <= 0) return { action: 'delete' };
+  if (finalizers.size > 0) meta.finalizers = [...finalizers];
+  meta.deletionTimestamp = rfc3339(now + Math.max(0, grace) * 1000);
+  meta.deletionGracePeriodSeconds = Math.max(0, grace);
+  return { action: 'update', object };
+}
+
+export function deletedStatus(resource: Resource, view: ObjectView) {
+  const meta = view.object.metadata;
+  const details: Record<string, string> = { name: meta.name ?? '' };
+  if (resource.type.group) details.group = resource.type.group;
+  details.kind = resource.type.resource;
+  if (meta.uid) details.uid = meta.uid;
+  return { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Success', details };
+}

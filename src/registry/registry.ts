@@ -1,0 +1,103 @@
+// The request pipeline below HTTP: every verb on every resource, shared by the HTTP handlers and in-process clients.
+import { customAlphabet } from 'nanoid';
+import { randomUUID } from 'node:crypto';
+import type { Clock } from '../clock/clock.js';
+import { errors } from '../meta/errors.js';
+import type { Store, WatchHandle } from '../store/types.js';
+import type { DeleteOptions, ObjectView, RegistryContext, WriteOptions } from './generic/context.js';
+import { createObject } from './generic/create.js';
+import { deleteObject, type DeleteResult } from './generic/delete.js';
+import { listObjects, type ListQuery, type ListResponse } from './generic/list.js';
+import { patchObject, updateObject, type Transform } from './generic/update.js';
+import { watchObjects, type WatchQuery, type WatchSink } from './generic/watch.js';
+import type { Resource } from './resource.js';
+
+// Upstream's generateName alphabet: no vowels (no accidental words) and no look-alike characters.
+const nameSuffix = customAlphabet('bcdfghjklmnpqrstvwxz2456789', 5);
+
+export class Registry {
+  private readonly byPath = new Map<string, Resource>();
+  private readonly ctx: RegistryContext;
+
+  constructor(
+    readonly store: Store,
+    readonly clock: Clock,
+    readonly resources: readonly Resource[],
+  ) {
+    for (const r of resources) this.byPath.set(`${r.type.group}/${r.type.version}/${r.type.resource}`, r);
+    const namespaces = this.byPath.get('/v1/namespaces');
+    this.ctx = { store, clock, namespaces: () => namespaces, uid: () => randomUUID(), nameSuffix };
+  }
+
+  /** The resource served at /api(s)/<group>/<version>/<resource>, if any. */
+  lookup(group: string, version: string, resource: string): Resource | undefined {
+    return this.byPath.get(`${group}/${version}/${resource}`);
+  }
+
+  async get(resource: Resource, namespace: string | undefined, name: string): Promise<ObjectView> {
+    const record = await this.store.get(resource.key(namespace, name));
+    if (!record) throw notFound(resource, name);
+    return record as unknown as ObjectView;
+  }
+
+  list(resource: Resource, namespace: string | undefined, query: ListQuery): Promise<ListResponse> {
+    return listObjects(this.ctx, resource, namespace, query);
+  }
+
+  watch(resource: Resource, namespace: string | undefined, query: WatchQuery, sink: WatchSink): Promise<WatchHandle> {
+    return watchObjects(this.ctx, resource, namespace, query, sink);
+  }
+
+  create(resource: Resource, namespace: string | undefined, body: unknown, options?: WriteOptions): Promise<ObjectView> {
+    return createObject(this.ctx, resource, namespace, body, options);
+  }
+
+  update(
+    resource: Resource,
+    namespace: string | undefined,
+    name: string,
+    body: unknown,
+    options?: WriteOptions,
+  ): Promise<{ view: ObjectView; created: boolean }> {
+    return updateObject(this.ctx, resource, namespace, name, body, options);
+  }
+
+  patch(
+    resource: Resource,
+    namespace: string | undefined,
+    name: string,
+    transform: Transform,
+    options?: WriteOptions,
+  ): Promise<ObjectView> {
+    return patchObject(this.ctx, resource, namespace, name, transform, options);
+  }
+
+  delete(resource: Resource, namespace: string | undefined, name: string, options?: DeleteOptions): Promise<DeleteResult> {
+    return deleteObject(this.ctx, resource, namespace, name, options);
+  }
+
+  /** Deletes every selected object, honouring finalizers and grace like single deletes; answers the deleted list. */
+  async deleteCollection(
+    resource: Resource,
+    namespace: string | undefined,
+    query: ListQuery,
+    options: DeleteOptions = {},
+  ): Promise<ListResponse> {
+    const listed = await this.list(resource, namespace, { ...query, limit: undefined, continue: undefined });
+    const views: ObjectView[] = [];
+    for (const view of listed.views) {
+      const meta = view.object.metadata;
+      try {
+        views.push((await this.delete(resource, meta.namespace, meta.name!, options)).view);
+      } catch (err) {
+        // An object deleted concurrently is simply gone already, as upstream tolerates.
+        if (!(err instanceof Error && 'code' in err && (err as { code: number }).code === 404)) throw err;
+      }
+    }
+    return { views, revision: this.store.currentRevision() };
+  }
+}
+
+function notFound(resource: Resource, name: string) {
+  return errors.notFound(resource.groupResource, name);
+}

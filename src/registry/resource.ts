@@ -1,0 +1,53 @@
+// A served resource: its upstream type facts, its strategy, and where its objects live in the store.
+import type { GroupResource } from '../meta/errors.js';
+import type { KubeObject } from '../meta/types.js';
+import type { ResourceType } from './resource-table.js';
+import { groupVersionString } from './resource-table.js';
+import type { Strategy } from './strategy.js';
+
+export class Resource {
+  readonly apiVersion: string;
+  readonly groupResource: GroupResource;
+  /** The kind including group for messages like `Deployment.apps "x" is invalid`. */
+  readonly hasStatus: boolean;
+  /** Whether objects of this kind have a spec whose changes bump metadata.generation. */
+  readonly tracksGeneration: boolean;
+  private readonly storagePrefix: string;
+
+  constructor(
+    readonly type: ResourceType,
+    readonly strategy: Strategy,
+    /** The group/resource whose storage this resource shares (events.k8s.io events live with core events). */
+    storageGroupResource: GroupResource,
+  ) {
+    this.apiVersion = groupVersionString(type.group, type.version);
+    this.groupResource = { group: type.group, resource: type.resource };
+    this.hasStatus = type.subresources.has('status');
+    this.tracksGeneration = strategy.tracksGeneration ?? false;
+    this.storagePrefix = `/registry/${storageGroupResource.group || 'core'}/${storageGroupResource.resource}/`;
+  }
+
+  get namespaced(): boolean {
+    return this.type.namespaced;
+  }
+
+  get kind(): string {
+    return this.type.kind;
+  }
+
+  /** The store key of one object. */
+  key(namespace: string | undefined, name: string): string {
+    return this.namespaced ? `${this.storagePrefix}${namespace}/${name}` : `${this.storagePrefix}${name}`;
+  }
+
+  /** The key prefix of a list: one namespace, or all of them when `namespace` is empty. */
+  prefix(namespace: string | undefined): string {
+    return this.namespaced && namespace ? `${this.storagePrefix}${namespace}/` : this.storagePrefix;
+  }
+
+  /** Whether a body's apiVersion/kind names this resource (absent fields are filled in by the caller). */
+  stampTypeMeta(object: KubeObject): void {
+    object.apiVersion = this.apiVersion;
+    object.kind = this.type.kind;
+  }
+}

@@ -1,0 +1,189 @@
+// Strategies of the core group's resources other than pods: namespaces, services, nodes, events, secrets and more.
+import { isPlainObject, type KubeObject } from '../../meta/types.js';
+import {
+  addNamespaceFinalizer,
+  defaultEndpoints,
+  defaultLimitRange,
+  defaultNamespace,
+  defaultNode,
+  defaultPersistentVolume,
+  defaultPersistentVolumeClaim,
+  defaultReplicationController,
+  defaultSecret,
+  defaultService,
+} from '../defaults/core.js';
+import { defaultPodTemplate } from '../defaults/pod.js';
+import { initServiceIPFamilies } from '../defaults/service-ip-families.js';
+import { configMapTable, namespaceTable, secretTable, serviceAccountTable } from '../printers/config-tables.js';
+import { eventTable } from '../printers/event-table.js';
+import { nodeTable } from '../printers/node-table.js';
+import { endpointsTable, serviceTable } from '../printers/service-tables.js';
+import { persistentVolumeClaimTable, persistentVolumeTable } from '../printers/storage-tables.js';
+import { replicationControllerTable } from '../printers/workload-tables.js';
+import type { Strategy } from '../strategy.js';
+import { fieldGetter } from './fields.js';
+
+export function namespaceStrategy(): Strategy {
+  return {
+    nameValidation: 'dns1123Label',
+    returnDeletedObject: true,
+    applyDefaults: defaultNamespace,
+    prepareForCreate(ns) {
+      addNamespaceFinalizer(ns);
+      ns.status = { phase: 'Active' };
+    },
+    prepareForUpdate(ns, old) {
+      // spec.finalizers only change through /finalize; status only through /status.
+      ns.spec = structuredClone(old.spec);
+    },
+    onDelete(ns) {
+      const finalizers = (ns.spec as { finalizers?: string[] } | undefined)?.finalizers ?? [];
+      ns.status = { ...((ns.status as object) ?? {}), phase: 'Terminating' };
+      return finalizers.length > 0 ? 'keep' : 'delete';
+    },
+    selectableFieldNames: ['status.phase'],
+    selectableFields: fieldGetter(['status.phase']),
+    table: namespaceTable,
+  };
+}
+
+/** Hands out ClusterIPs from 10.96.0.0/12 (10.96.0.1 is the kubernetes service) and NodePorts from 30000–32767. */
+class ServiceAllocator {
+  private nextIp = 10;
+  private nextPort = 30000;
+
+  clusterIP(): string {
+    const n = this.nextIp++;
+    return `10.${96 + ((n >> 16) & 0x0f)}.${(n >> 8) & 0xff}.${n & 0xff}`;
+  }
+
+  nodePort(): number {
+    const port = this.nextPort;
+    this.nextPort = port >= 32767 ? 30000 : port + 1;
+    return port;
+  }
+}
+
+export function serviceStrategy(): Strategy {
+  const allocate = new ServiceAllocator();
+  const assign = (svc: KubeObject, old?: KubeObject) => {
+    const spec = svc.spec;
+    if (!isPlainObject(spec)) return;
+    const oldSpec = isPlainObject(old?.spec) ? old.spec : undefined;
+    if (spec.type !== 'ExternalName') {
+      if (!spec.clusterIP && oldSpec?.clusterIP) spec.clusterIP = oldSpec.clusterIP;
+      if (!spec.clusterIP) spec.clusterIP = allocate.clusterIP();
+      if (!Array.isArray(spec.clusterIPs) || spec.clusterIPs.length === 0) spec.clusterIPs = [spec.clusterIP];
+    }
+    initServiceIPFamilies(svc, { old });
+    if ((spec.type === 'NodePort' || spec.type === 'LoadBalancer') && Array.isArray(spec.ports)) {
+      const oldPorts = Array.isArray(oldSpec?.ports) ? (oldSpec.ports as Record<string, unknown>[]) : [];
+      for (const port of spec.ports as Record<string, unknown>[]) {
+        if (!isPlainObject(port) || port.nodePort) continue;
+        const same = oldPorts.find((p) => p.port === port.port && p.protocol === port.protocol);
+        port.nodePort = same?.nodePort ?? allocate.nodePort();
+      }
+    }
+  };
+  return {
+    nameValidation: 'dns1035Label',
+    applyDefaults: defaultService,
+    prepareForCreate(svc) {
+      svc.status = { loadBalancer: {} };
+      assign(svc);
+    },
+    prepareForUpdate(svc, old) {
+      assign(svc, old);
+    },
+    selectableFieldNames: ['spec.clusterIP', 'spec.type'],
+    selectableFields: fieldGetter(['spec.clusterIP', 'spec.type']),
+    table: serviceTable,
+  };
+}
+
+export function nodeStrategy(): Strategy {
+  return {
+    applyDefaults: defaultNode,
+    selectableFieldNames: ['spec.unschedulable'],
+    selectableFields: (node) => ({ 'spec.unschedulable': String((node.spec as { unschedulable?: boolean } | undefined)?.unschedulable === true) }),
+    table: nodeTable,
+  };
+}
+
+const eventFields = [
+  'involvedObject.kind',
+  'involvedObject.namespace',
+  'involvedObject.name',
+  'involvedObject.uid',
+  'involvedObject.apiVersion',
+  'involvedObject.resourceVersion',
+  'involvedObject.fieldPath',
+  'reason',
+  'reportingComponent',
+  'source',
+  'type',
+];
+
+export function eventStrategy(): Strategy {
+  const get = fieldGetter(eventFields.filter((f) => f !== 'source'));
+  return {
+    allowCreateOnUpdate: true,
+    selectableFieldNames: eventFields,
+    selectableFields: (ev) => ({ ...get(ev), source: String((ev.source as { component?: string } | undefined)?.component ?? ev.reportingComponent ?? '') }),
+    table: eventTable,
+  };
+}
+
+export function secretStrategy(): Strategy {
+  return { applyDefaults: defaultSecret, selectableFieldNames: ['type'], selectableFields: fieldGetter(['type']), table: secretTable };
+}
+
+export function configMapStrategy(): Strategy {
+  return { table: configMapTable };
+}
+
+export function serviceAccountStrategy(): Strategy {
+  return { table: serviceAccountTable };
+}
+
+export function endpointsStrategy(): Strategy {
+  return { allowCreateOnUpdate: true, applyDefaults: defaultEndpoints, table: endpointsTable };
+}
+
+export function persistentVolumeStrategy(): Strategy {
+  return {
+    applyDefaults: defaultPersistentVolume,
+    prepareForCreate(pv) {
+      pv.status = { phase: 'Pending' };
+    },
+    table: persistentVolumeTable,
+  };
+}
+
+export function persistentVolumeClaimStrategy(): Strategy {
+  return {
+    applyDefaults: defaultPersistentVolumeClaim,
+    prepareForCreate(pvc) {
+      pvc.status = { phase: 'Pending' };
+    },
+    table: persistentVolumeClaimTable,
+  };
+}
+
+export function replicationControllerStrategy(): Strategy {
+  return {
+    tracksGeneration: true,
+    applyDefaults: defaultReplicationController,
+    selectableFieldNames: ['status.replicas'],
+    selectableFields: fieldGetter(['status.replicas']),
+    table: replicationControllerTable,
+  };
+}
+
+export function podTemplateStrategy(): Strategy {
+  return { applyDefaults: defaultPodTemplate };
+}
+
+export function limitRangeStrategy(): Strategy {
+  return { applyDefaults: defaultLimitRange };
+}

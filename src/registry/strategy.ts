@@ -1,0 +1,57 @@
+// The per-resource strategy contract: everything a resource does differently from the generic registry.
+import type { KubeObject, StatusCause } from '../meta/types.js';
+
+/** A server-side printing column, as in meta.k8s.io/v1 Table.columnDefinitions. */
+export interface TableColumn {
+  name: string;
+  type: 'string' | 'integer' | 'number' | 'boolean' | 'date';
+  format?: string;
+  description: string;
+  priority: number;
+}
+
+export interface TablePrinter {
+  /** Columns after NAME (which is always first); AGE is included where upstream shows it. */
+  columns: TableColumn[];
+  /** One cell per column in `columns`, NAME excluded. `now` is the clock's current time in ms. */
+  cells(obj: KubeObject, now: number): unknown[];
+}
+
+export interface StrategyContext {
+  /** The clock's current time in ms since the epoch (never read Date.now() in a strategy). */
+  now: number;
+}
+
+export interface Strategy {
+  /** Applies the defaults the real apiserver applies to this resource (mutates in place). */
+  applyDefaults?(obj: KubeObject): void;
+  /** Resource-specific create preparation (e.g. clearing status, setting initial phase). Mutates. */
+  prepareForCreate?(obj: KubeObject, ctx: StrategyContext): void;
+  /** Resource-specific update preparation, given the stored object. Mutates `obj`. */
+  prepareForUpdate?(obj: KubeObject, old: KubeObject, ctx: StrategyContext): void;
+  /** Resource-specific validation; field paths as upstream prints them (`spec.containers[0].image`). */
+  validate?(obj: KubeObject, old?: KubeObject): StatusCause[];
+  /** Field selector fields beyond metadata.name/metadata.namespace, with their values for `obj`. */
+  selectableFields?(obj: KubeObject): Record<string, string>;
+  /** The field selector keys `selectableFields` supports (so unsupported ones get a 400). */
+  selectableFieldNames?: string[];
+  /** Server-side printing columns (`kubectl get`); NAME + AGE when absent. */
+  table?: TablePrinter;
+  /** How names are validated (upstream's ValidateNameFunc for the kind); DNS-1123 subdomain when absent. */
+  nameValidation?: 'dns1123Subdomain' | 'dns1123Label' | 'dns1035Label' | 'pathSegment';
+  /** Whether `metadata.generation` is set on create and bumped when anything but metadata and status changes. */
+  tracksGeneration?: boolean;
+  /**
+   * Whether a delete must wait (graceful deletion, e.g. a pod bound to a node): returns the grace period in
+   * seconds to record in deletionTimestamp, or 0 to delete at once.
+   */
+  gracefulDeleteSeconds?(obj: KubeObject, requested: number | undefined): number;
+  /** Create-only review resources (SelfSubjectAccessReview, TokenReview…): answered, never stored. */
+  review?(obj: KubeObject): KubeObject;
+  /** Whether PUT may create an absent object (upstream AllowCreateOnUpdate). */
+  allowCreateOnUpdate?: boolean;
+  /** Whether DELETE answers with the deleted object rather than a Success Status (upstream ReturnDeletedObject). */
+  returnDeletedObject?: boolean;
+  /** Finalizers the resource sets itself on delete before it can go (e.g. namespaces wait for their content). */
+  onDelete?(obj: KubeObject, ctx: StrategyContext): 'keep' | 'delete';
+}

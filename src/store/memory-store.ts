@@ -1,0 +1,240 @@
+// The default in-memory Store backend: a key map, one revision counter, an event ring and synchronous fan-out.
+import { EventHistory } from './event-history.js';
+import { Record_ } from './record.js';
+import {
+  StoreError,
+  type ListOptions,
+  type ListResult,
+  type Store,
+  type StoreEvent,
+  type StoredRecord,
+  type Versioner,
+  type WatchHandle,
+  type WatchListener,
+  type WatchOptions,
+} from './types.js';
+
+export interface MemoryStoreOptions {
+  /** How many past events are kept for watches and past-revision reads (default 10,000). */
+  historySize?: number;
+  versioner?: Versioner;
+}
+
+interface Watcher {
+  prefix: string;
+  listener: WatchListener;
+  filter?: (event: StoreEvent) => boolean;
+  stopped: boolean;
+}
+
+const identityVersioner: Versioner = (object) => object;
+
+export class MemoryStore implements Store {
+  private readonly records = new Map<string, StoredRecord>();
+  private sortedKeys: string[] | null = [];
+  private revision = 0;
+  private readonly history: EventHistory;
+  private readonly versioner: Versioner;
+  private watchers: Watcher[] = [];
+  private pending: StoreEvent[] = [];
+  private delivering = false;
+
+  constructor(options: MemoryStoreOptions = {}) {
+    this.history = new EventHistory(options.historySize ?? 10_000);
+    this.versioner = options.versioner ?? identityVersioner;
+  }
+
+  currentRevision(): number {
+    return this.revision;
+  }
+
+  oldestRevision(): number {
+    return this.history.oldestRevision();
+  }
+
+  async get(key: string): Promise<StoredRecord | undefined> {
+    return this.records.get(key);
+  }
+
+  async count(prefix: string): Promise<number> {
+    const keys = this.keys();
+    return upperBound(keys, prefix) - lowerBound(keys, prefix);
+  }
+
+  async list(prefix: string, options: ListOptions = {}): Promise<ListResult> {
+    const atRevision = options.revision && options.revision < this.revision ? options.revision : this.revision;
+    if (atRevision < this.history.oldestRevision()) throw this.expired(prefix, atRevision);
+    const lookup = atRevision === this.revision ? this.records : this.rolledBack(prefix, atRevision);
+    const keys = atRevision === this.revision ? this.keys() : [...lookup.keys()].sort();
+    const limit = options.limit && options.limit > 0 ? options.limit : Infinity;
+    const from = options.after !== undefined && options.after >= prefix ? upperBoundAfter(keys, options.after) : lowerBound(keys, prefix);
+    const end = upperBound(keys, prefix);
+    const records: StoredRecord[] = [];
+    let i = from;
+    for (; i < end && records.length < limit; i++) {
+      const record = lookup.get(keys[i]!);
+      if (!record) continue;
+      if (options.filter && !options.filter(record)) continue;
+      records.push(record);
+    }
+    const result: ListResult = { records, revision: atRevision };
+    if (records.length === limit && i < end) {
+      // Like etcd-backed apiservers: more keys remain, whether or not they will match the filter.
+      result.continueAfter = records[records.length - 1]!.key;
+      if (!options.filter) result.remaining = countPresent(keys, i, end, lookup);
+    }
+    return result;
+  }
+
+  async create(key: string, object: Record<string, unknown>): Promise<StoredRecord> {
+    if (this.records.has(key)) throw new StoreError('exists', key, `key ${key} already exists`);
+    const revision = this.revision + 1;
+    const record = new Record_(key, this.versioner(object, revision), revision, revision);
+    this.commit(key, record, { type: 'ADDED', record, prev: undefined, revision });
+    this.sortedKeys = null;
+    return record;
+  }
+
+  async update(key: string, object: Record<string, unknown>, expectedRevision?: number): Promise<StoredRecord> {
+    const prev = this.current(key, expectedRevision);
+    const revision = this.revision + 1;
+    const record = new Record_(key, this.versioner(object, revision), revision, prev.createRevision);
+    this.commit(key, record, { type: 'MODIFIED', record, prev, revision });
+    return record;
+  }
+
+  async delete(key: string, expectedRevision?: number): Promise<StoredRecord> {
+    const prev = this.current(key, expectedRevision);
+    const revision = this.revision + 1;
+    // The deleted object is reported with the deletion's revision, as etcd-backed apiservers do.
+    const tombstone = new Record_(key, this.versioner({ ...prev.object }, revision), revision, prev.createRevision);
+    this.commit(key, undefined, { type: 'DELETED', record: tombstone, prev, revision });
+    this.sortedKeys = null;
+    return tombstone;
+  }
+
+  watch(prefix: string, fromRevision: number, listener: WatchListener, options: WatchOptions = {}): WatchHandle {
+    if (fromRevision < this.history.oldestRevision()) throw this.expired(prefix, fromRevision);
+    const watcher: Watcher = { prefix, listener, filter: options.filter, stopped: false };
+    for (const event of this.history.since(fromRevision)) {
+      if (watcher.stopped) break;
+      if (event.record.key.startsWith(prefix) && (!watcher.filter || watcher.filter(event))) listener(event);
+    }
+    // Events committed while replaying (by a re-entrant listener) are still in `pending` and reach this watcher too.
+    if (!watcher.stopped) this.watchers.push(watcher);
+    return {
+      stop: () => {
+        if (watcher.stopped) return;
+        watcher.stopped = true;
+        this.watchers = this.watchers.filter((w) => w !== watcher);
+      },
+    };
+  }
+
+  compact(revision: number): void {
+    this.history.compact(Math.min(revision, this.revision));
+  }
+
+  async close(): Promise<void> {
+    this.watchers = [];
+  }
+
+  private current(key: string, expectedRevision: number | undefined): StoredRecord {
+    const prev = this.records.get(key);
+    if (!prev) throw new StoreError('notFound', key, `key ${key} not found`);
+    if (expectedRevision !== undefined && expectedRevision !== prev.modRevision) {
+      throw new StoreError('conflict', key, `key ${key} is at revision ${prev.modRevision}, not ${expectedRevision}`);
+    }
+    return prev;
+  }
+
+  private commit(key: string, record: StoredRecord | undefined, event: StoreEvent): void {
+    this.revision = event.revision;
+    if (record) this.records.set(key, record);
+    else this.records.delete(key);
+    this.history.push(event);
+    this.pending.push(event);
+    if (this.delivering) return; // a listener wrote re-entrantly: the outer loop delivers in order
+    this.delivering = true;
+    try {
+      for (let n = 0; n < this.pending.length; n++) this.fanOut(this.pending[n]!);
+    } finally {
+      this.pending = [];
+      this.delivering = false;
+    }
+  }
+
+  private fanOut(event: StoreEvent): void {
+    const key = event.record.key;
+    for (const watcher of this.watchers) {
+      if (watcher.stopped || !key.startsWith(watcher.prefix)) continue;
+      if (watcher.filter && !watcher.filter(event)) continue;
+      watcher.listener(event);
+    }
+  }
+
+  /** The key → record view of `prefix` at a past revision: today's state with later events undone. */
+  private rolledBack(prefix: string, revision: number): Map<string, StoredRecord> {
+    const view = new Map<string, StoredRecord>();
+    const end = upperBound(this.keys(), prefix);
+    for (let i = lowerBound(this.keys(), prefix); i < end; i++) {
+      const key = this.keys()[i]!;
+      view.set(key, this.records.get(key)!);
+    }
+    for (const event of this.history.newestFirstSince(revision)) {
+      const key = event.record.key;
+      if (!key.startsWith(prefix)) continue;
+      if (event.prev) view.set(key, event.prev);
+      else view.delete(key);
+    }
+    return view;
+  }
+
+  private keys(): string[] {
+    if (this.sortedKeys === null) this.sortedKeys = [...this.records.keys()].sort();
+    return this.sortedKeys;
+  }
+
+  private expired(prefix: string, revision: number): StoreError {
+    return new StoreError(
+      'expired',
+      prefix,
+      `too old resource version: ${revision} (${this.history.oldestRevision() + 1})`,
+    );
+  }
+}
+
+function lowerBound(keys: string[], value: string): number {
+  let lo = 0;
+  let hi = keys.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (keys[mid]! < value) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/** First index whose key is past every key starting with `prefix`. */
+function upperBound(keys: string[], prefix: string): number {
+  let lo = lowerBound(keys, prefix);
+  let hi = keys.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (keys[mid]!.startsWith(prefix)) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+function upperBoundAfter(keys: string[], after: string): number {
+  const i = lowerBound(keys, after);
+  return i < keys.length && keys[i] === after ? i + 1 : i;
+}
+
+function countPresent(keys: string[], from: number, end: number, lookup: Map<string, StoredRecord>): number {
+  if (lookup instanceof Map && lookup.size === keys.length) return end - from;
+  let n = 0;
+  for (let i = from; i < end; i++) if (lookup.has(keys[i]!)) n++;
+  return n;
+}
