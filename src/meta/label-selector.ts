@@ -192,7 +192,7 @@ export function labelSelectorFromObject(sel: LabelSelectorObject | null | undefi
     for (const e of exprs) {
       const op = Object.hasOwn(objectOperators, e.operator) ? objectOperators[e.operator] : undefined;
       if (!op) throw new SelectorError(`${goQuote(String(e.operator))} is not a valid label selector operator`);
-      reqs.push(newRequirement(e.key, op, e.values && e.values.length > 0 ? [...e.values] : null));
+      reqs.push(newRequirement(e.key ?? '', op, e.values && e.values.length > 0 ? [...e.values] : null));
     }
   } catch (e) {
     if (e instanceof SelectorError) throw errors.badRequest(e.message);

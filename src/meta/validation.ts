@@ -1,6 +1,7 @@
 // ObjectMeta, labels, annotations and label-selector validation producing upstream's StatusCause list.
 import { byteLength, isDNS1123Label, isQualifiedName, isValidLabelValue, type NameValidator } from './name-validation.js';
 import { forbiddenCause, goQuote, invalidCause, requiredCause, tooLongCause } from './field-errors.js';
+import type { LabelSelectorObject } from './label-selector.js';
 import type { ObjectMeta, OwnerReference, StatusCause } from './types.js';
 
 export * from './name-validation.js';
@@ -310,11 +311,6 @@ export function validateObjectMetaUpdate(
   causes.push(...validateManagedFields(newMeta.managedFields, `${p}.managedFields`));
   if (opts.builtinFinalizerRules) causes.push(...validateBuiltinFinalizerNames(newMeta.finalizers, `${p}.finalizers`));
   return causes;
-}
-
-export interface LabelSelectorObject {
-  matchLabels?: Record<string, string>;
-  matchExpressions?: { key: string; operator: string; values?: string[] }[];
 }
 
 /** upstream metav1 validation.ValidateLabelSelector (e.g. a Deployment's spec.selector). */

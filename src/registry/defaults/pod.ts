@@ -168,8 +168,9 @@ export function defaultPodSpec(spec: unknown): void {
   setIfUnset(spec, 'terminationGracePeriodSeconds', 30);
   setIfEmptyString(spec, 'schedulerName', 'default-scheduler');
   // The v1 conversion copies the deprecated serviceAccount alias both ways, so a real server always shows both.
-  if ((isUnset(spec.serviceAccountName) || spec.serviceAccountName === '') && typeof spec.serviceAccount === 'string') {
-    spec.serviceAccountName = spec.serviceAccount;
+  const alias = spec.serviceAccount;
+  if ((isUnset(spec.serviceAccountName) || spec.serviceAccountName === '') && typeof alias === 'string' && alias !== '') {
+    spec.serviceAccountName = alias;
   }
   if (typeof spec.serviceAccountName === 'string' && spec.serviceAccountName !== '') {
     spec.serviceAccount = spec.serviceAccountName;
