@@ -7,7 +7,7 @@ import { buildApp } from './api/server.js';
 import { RealClock, type Clock } from './clock/clock.js';
 import { kubeconfigYaml } from './kubeconfig.js';
 import { loadSwagger } from './openapi/openapi-v2.js';
-import { builtinResources } from './registry/builtins.js';
+import { builtinApi } from './registry/builtins.js';
 import { stampResourceVersion } from './registry/generic/context.js';
 import { Registry } from './registry/registry.js';
 import type { DiscoveryExtras } from './registry/resource-table.js';
@@ -52,7 +52,8 @@ export async function startCluster(options: ClusterOptions = {}): Promise<Cluste
   const clock = options.clock ?? new RealClock();
   const swagger = loadSwagger();
   const store = new MemoryStore({ historySize: options.historySize, versioner: stampResourceVersion });
-  const registry = new Registry(store, clock, builtinResources(swagger, discoveryExtras()));
+  const builtins = builtinApi(swagger, discoveryExtras());
+  const registry = new Registry(store, clock, builtins.resources, builtins.conversions);
   await seed(registry);
   const watches = new Set<OpenWatch>();
   const api: ApiContext = {

@@ -1,6 +1,6 @@
 // Query-string parameters of API requests, parsed and checked as upstream does (Go ParseBool, integers, dryRun).
 import { errors } from '../meta/errors.js';
-import { parseBool } from '../meta/parse-bool.js';
+import { parseQueryBool } from '../meta/parse-bool.js';
 
 export class Query {
   private readonly params: URLSearchParams;
@@ -14,12 +14,11 @@ export class Query {
     return value === null ? undefined : value;
   }
 
+  /** Upstream's query decoder never rejects a boolean: only "0" and "false" (any case) are false. */
   bool(name: string): boolean | undefined {
     const value = this.params.get(name);
     if (value === null) return undefined;
-    // An empty value (`?watch`) counts as true, as upstream's query decoder treats present-but-empty booleans.
-    if (value === '') return true;
-    return parseBool(value, name);
+    return parseQueryBool(value);
   }
 
   int(name: string): number | undefined {

@@ -1,4 +1,5 @@
 // ApiError: the one error type every layer throws for client-visible failures, rendered as metav1.Status.
+import { aggregateMessage, goQuote } from './field-errors.js';
 import type { Status, StatusCause, StatusDetails } from './types.js';
 
 export class ApiError extends Error {
@@ -64,12 +65,11 @@ export const errors = {
   /** 422 Invalid, formatted like upstream's NewInvalid: `Kind.group "name" is invalid: [field: msg, ...]`. */
   invalid(kind: string, group: string, name: string, causes: StatusCause[]): ApiError {
     const qualifiedKind = group ? `${kind}.${group}` : kind;
-    const parts = causes.map((c) => (c.field ? `${c.field}: ${c.message}` : `${c.message}`));
-    const summary = parts.length === 1 ? parts[0] : `[${parts.join(', ')}]`;
+    const summary = aggregateMessage(causes);
     const d: StatusDetails = { name, kind, causes };
     if (group) d.group = group;
     if (!name) delete d.name;
-    return new ApiError(422, 'Invalid', `${qualifiedKind} "${name}" is invalid: ${summary}`, d);
+    return new ApiError(422, 'Invalid', `${qualifiedKind} ${goQuote(name)} is invalid: ${summary}`, d);
   },
   badRequest(message: string, causes?: StatusCause[]): ApiError {
     return new ApiError(400, 'BadRequest', message, causes ? { causes } : undefined);

@@ -20,7 +20,7 @@ export function validateLabelName(key: string, fieldPath: string): StatusCause[]
 }
 
 /** upstream ValidateLabels: every cause sits on the map's path itself, not on the key. */
-export function validateLabels(labels: Record<string, string> | undefined, fieldPath: string): StatusCause[] {
+export function validateLabels(labels: Record<string, string> | null | undefined, fieldPath: string): StatusCause[] {
   const causes: StatusCause[] = [];
   if (!labels) return causes;
   for (const [k, v] of Object.entries(labels)) {
@@ -31,7 +31,7 @@ export function validateLabels(labels: Record<string, string> | undefined, field
 }
 
 /** upstream ValidateAnnotations: keys are qualified names with case ignored; total size ≤ 256 KiB. */
-export function validateAnnotations(annotations: Record<string, string> | undefined, fieldPath: string): StatusCause[] {
+export function validateAnnotations(annotations: Record<string, string> | null | undefined, fieldPath: string): StatusCause[] {
   const causes: StatusCause[] = [];
   if (!annotations) return causes;
   let total = 0;

@@ -1,6 +1,7 @@
 // The one list of built-in resources: the table derived from the OpenAPI document, each with its strategy.
 import type { OpenAPIV2 } from 'openapi-types';
-import type { GroupResource } from '../meta/errors.js';
+import type { Conversion } from './version-converter.js';
+import type { ServedConversion } from './registry.js';
 import { Resource } from './resource.js';
 import { buildResourceTable, type DiscoveryExtras, type ResourceType } from './resource-table.js';
 import type { Strategy } from './strategy.js';
@@ -37,6 +38,7 @@ const strategies: Record<string, () => Strategy> = {
   'batch/cronjobs': workloads.cronJobStrategy,
   'autoscaling/v1/horizontalpodautoscalers': apis.hpaV1Strategy,
   'autoscaling/v2/horizontalpodautoscalers': apis.hpaV2Strategy,
+  'events.k8s.io/events': core.eventsV1Strategy,
   'networking.k8s.io/ingresses': apis.ingressStrategy,
   'networking.k8s.io/ingressclasses': apis.ingressClassStrategy,
   'networking.k8s.io/networkpolicies': apis.networkPolicyStrategy,
@@ -59,9 +61,6 @@ const strategies: Record<string, () => Strategy> = {
   'authentication.k8s.io/selfsubjectreviews': reviews.selfSubjectReviewStrategy,
 };
 
-/** Resources that live in another resource's storage (upstream serves them from one etcd prefix). */
-const sharedStorage: Record<string, GroupResource> = {};
-
 let cachedTable: { swagger: OpenAPIV2.Document; types: ResourceType[] } | undefined;
 
 /** The resource table, derived once per process per document (it is immutable, so clusters share it). */
@@ -70,11 +69,29 @@ export function builtinTypes(swagger: OpenAPIV2.Document, extras: DiscoveryExtra
   return cachedTable.types;
 }
 
+// Filled from ./conversion once its converters land.
+const conversions: Record<string, Conversion & { storageGroup: string; storageVersion: string; storageResource: string }> = {};
+
+export interface BuiltinApi {
+  resources: Resource[];
+  /** Served versions stored as another version (autoscaling/v1 HPAs as v2, events.k8s.io Events as core Events). */
+  conversions: ServedConversion[];
+}
+
 /** Fresh Resource objects (with fresh strategies) for one cluster. */
-export function builtinResources(swagger: OpenAPIV2.Document, extras: DiscoveryExtras): Resource[] {
-  return builtinTypes(swagger, extras).map((type) => {
+export function builtinApi(swagger: OpenAPIV2.Document, extras: DiscoveryExtras): BuiltinApi {
+  const resources = builtinTypes(swagger, extras).map((type) => {
     const factory = strategies[`${type.group}/${type.version}/${type.resource}`] ?? strategies[`${type.group}/${type.resource}`];
-    const storage = sharedStorage[`${type.group}/${type.resource}`] ?? { group: type.group, resource: type.resource };
-    return new Resource(type, factory ? factory() : {}, storage);
+    return new Resource(type, factory ? factory() : {}, { group: type.group, resource: type.resource });
   });
+  const find = (group: string, version: string, resource: string) =>
+    resources.find((r) => r.type.group === group && r.type.version === version && r.type.resource === resource);
+  const served: ServedConversion[] = [];
+  for (const [key, conversion] of Object.entries(conversions)) {
+    const [group, version, resource] = key.split('/') as [string, string, string];
+    const from = find(group, version, resource);
+    const storage = find(conversion.storageGroup, conversion.storageVersion, conversion.storageResource);
+    if (from && storage) served.push({ served: from, storage, conversion });
+  }
+  return { resources, conversions: served };
 }

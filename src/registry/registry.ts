@@ -11,6 +11,13 @@ import { listObjects, type ListQuery, type ListResponse } from './generic/list.j
 import { patchObject, updateObject, type Transform } from './generic/update.js';
 import { watchObjects, type WatchQuery, type WatchSink } from './generic/watch.js';
 import type { Resource } from './resource.js';
+import { VersionConverter, type Conversion } from './version-converter.js';
+
+export interface ServedConversion {
+  served: Resource;
+  storage: Resource;
+  conversion: Conversion;
+}
 
 // Upstream's generateName alphabet: no vowels (no accidental words) and no look-alike characters.
 const nameSuffix = customAlphabet('bcdfghjklmnpqrstvwxz2456789', 5);
@@ -18,13 +25,16 @@ const nameSuffix = customAlphabet('bcdfghjklmnpqrstvwxz2456789', 5);
 export class Registry {
   private readonly byPath = new Map<string, Resource>();
   private readonly ctx: RegistryContext;
+  private readonly converters = new Map<Resource, VersionConverter>();
 
   constructor(
     readonly store: Store,
     readonly clock: Clock,
     readonly resources: readonly Resource[],
+    conversions: readonly ServedConversion[] = [],
   ) {
     for (const r of resources) this.byPath.set(`${r.type.group}/${r.type.version}/${r.type.resource}`, r);
+    for (const c of conversions) this.converters.set(c.served, new VersionConverter(c.served, c.storage, c.conversion));
     const namespaces = this.byPath.get('/v1/namespaces');
     this.ctx = { store, clock, namespaces: () => namespaces, uid: () => randomUUID(), nameSuffix };
   }
@@ -37,43 +47,59 @@ export class Registry {
   async get(resource: Resource, namespace: string | undefined, name: string): Promise<ObjectView> {
     const record = await this.store.get(resource.key(namespace, name));
     if (!record) throw notFound(resource, name);
-    return record as unknown as ObjectView;
+    const view = record as unknown as ObjectView;
+    return this.converters.get(resource)?.view(view) ?? view;
   }
 
-  list(resource: Resource, namespace: string | undefined, query: ListQuery): Promise<ListResponse> {
-    return listObjects(this.ctx, resource, namespace, query);
+  async list(resource: Resource, namespace: string | undefined, query: ListQuery): Promise<ListResponse> {
+    const converter = this.converters.get(resource);
+    const list = await listObjects(this.ctx, converter?.storage ?? resource, namespace, query);
+    if (converter) list.views = list.views.map((v) => converter.view(v));
+    return list;
   }
 
   watch(resource: Resource, namespace: string | undefined, query: WatchQuery, sink: WatchSink): Promise<WatchHandle> {
+    const converter = this.converters.get(resource);
+    if (converter) return watchObjects(this.ctx, converter.storage, namespace, query, converter.sink(sink));
     return watchObjects(this.ctx, resource, namespace, query, sink);
   }
 
-  create(resource: Resource, namespace: string | undefined, body: unknown, options?: WriteOptions): Promise<ObjectView> {
-    return createObject(this.ctx, resource, namespace, body, options);
+  async create(resource: Resource, namespace: string | undefined, body: unknown, options?: WriteOptions): Promise<ObjectView> {
+    const converter = this.converters.get(resource);
+    if (!converter) return createObject(this.ctx, resource, namespace, body, options);
+    return converter.view(await createObject(this.ctx, converter.storage, namespace, converter.bodyToStorage(body), options));
   }
 
-  update(
+  async update(
     resource: Resource,
     namespace: string | undefined,
     name: string,
     body: unknown,
     options?: WriteOptions,
   ): Promise<{ view: ObjectView; created: boolean }> {
-    return updateObject(this.ctx, resource, namespace, name, body, options);
+    const converter = this.converters.get(resource);
+    if (!converter) return updateObject(this.ctx, resource, namespace, name, body, options);
+    const result = await updateObject(this.ctx, converter.storage, namespace, name, converter.bodyToStorage(body), options);
+    return { ...result, view: converter.view(result.view) };
   }
 
-  patch(
+  async patch(
     resource: Resource,
     namespace: string | undefined,
     name: string,
     transform: Transform,
     options?: WriteOptions,
   ): Promise<ObjectView> {
-    return patchObject(this.ctx, resource, namespace, name, transform, options);
+    const converter = this.converters.get(resource);
+    if (!converter) return patchObject(this.ctx, resource, namespace, name, transform, options);
+    return converter.view(await patchObject(this.ctx, converter.storage, namespace, name, converter.transform(transform), options));
   }
 
-  delete(resource: Resource, namespace: string | undefined, name: string, options?: DeleteOptions): Promise<DeleteResult> {
-    return deleteObject(this.ctx, resource, namespace, name, options);
+  async delete(resource: Resource, namespace: string | undefined, name: string, options?: DeleteOptions): Promise<DeleteResult> {
+    const converter = this.converters.get(resource);
+    if (!converter) return deleteObject(this.ctx, resource, namespace, name, options);
+    const result = await deleteObject(this.ctx, converter.storage, namespace, name, options);
+    return { ...result, view: converter.view(result.view) };
   }
 
   /** Deletes every selected object, honouring finalizers and grace like single deletes; answers the deleted list. */

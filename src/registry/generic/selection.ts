@@ -1,6 +1,6 @@
 // Compiles a request's label and field selectors into one matcher over stored objects.
 import { ApiError } from '../../meta/errors.js';
-import { parseFieldSelector, unsupportedFieldError } from '../../meta/field-selector.js';
+import { parseFieldSelector, unknownFieldSelectorError, unsupportedFieldError } from '../../meta/field-selector.js';
 import { parseLabelSelector } from '../../meta/label-selector.js';
 import type { KubeObject } from '../../meta/types.js';
 import type { Resource } from '../resource.js';
@@ -17,7 +17,9 @@ export function compileSelectors(
   const fields = fieldSelector ? parseFieldSelector(fieldSelector) : undefined;
   const supported = new Set(['metadata.name', 'metadata.namespace', ...(resource.strategy.selectableFieldNames ?? [])]);
   for (const requirement of fields?.requirements ?? []) {
-    if (!supported.has(requirement.field)) throw unsupportedFieldError(requirement.field, resource.type.resource) as ApiError;
+    if (supported.has(requirement.field)) continue;
+    // Kinds that register their own field labels answer like their conversion func; the rest like the default one.
+    throw (resource.strategy.selectableFieldNames ? unsupportedFieldError(requirement.field) : unknownFieldSelectorError(requirement.field)) as ApiError;
   }
   const labelMatch = labels && !labels.empty ? labels : undefined;
   const fieldMatch = fields && fields.requirements.length > 0 ? fields : undefined;

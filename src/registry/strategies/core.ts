@@ -15,7 +15,7 @@ import {
 import { defaultPodTemplate } from '../defaults/pod.js';
 import { initServiceIPFamilies } from '../defaults/service-ip-families.js';
 import { configMapTable, namespaceTable, secretTable, serviceAccountTable } from '../printers/config-tables.js';
-import { eventTable } from '../printers/event-table.js';
+import { eventTable, eventsV1EventTable } from '../printers/event-table.js';
 import { nodeTable } from '../printers/node-table.js';
 import { endpointsTable, serviceTable } from '../printers/service-tables.js';
 import { persistentVolumeClaimTable, persistentVolumeTable } from '../printers/storage-tables.js';
@@ -132,6 +132,11 @@ export function eventStrategy(): Strategy {
     selectableFields: (ev) => ({ ...get(ev), source: String((ev.source as { component?: string } | undefined)?.component ?? ev.reportingComponent ?? '') }),
     table: eventTable,
   };
+}
+
+/** events.k8s.io/v1 Events are core Events in another shape: stored and selected as core ones, printed as v1. */
+export function eventsV1Strategy(): Strategy {
+  return { table: eventsV1EventTable };
 }
 
 export function secretStrategy(): Strategy {
