@@ -1,5 +1,6 @@
 // Strategies of the core group's resources other than pods: namespaces, services, nodes, events, secrets and more.
-import { isPlainObject, type KubeObject } from '../../meta/types.js';
+import { invalidCause } from '../../meta/field-errors.js';
+import { isPlainObject, type KubeObject, type StatusCause } from '../../meta/types.js';
 import {
   addNamespaceFinalizer,
   defaultEndpoints,
@@ -64,6 +65,21 @@ class ServiceAllocator {
   }
 }
 
+/** upstream validateServicePort: port numbers (and numeric targetPorts) lie in 1–65535. */
+function validateServicePorts(svc: KubeObject): StatusCause[] {
+  const ports = isPlainObject(svc.spec) && Array.isArray(svc.spec.ports) ? (svc.spec.ports as unknown[]) : [];
+  const causes: StatusCause[] = [];
+  const outOfRange = (v: unknown) => typeof v === 'number' && (!Number.isInteger(v) || v < 1 || v > 65535);
+  ports.forEach((port, i) => {
+    if (!isPlainObject(port)) return;
+    if (outOfRange(port.port)) causes.push(invalidCause(`spec.ports[${i}].port`, port.port, 'must be between 1 and 65535, inclusive'));
+    if (port.targetPort !== 0 && outOfRange(port.targetPort)) {
+      causes.push(invalidCause(`spec.ports[${i}].targetPort`, port.targetPort, 'must be between 1 and 65535, inclusive'));
+    }
+  });
+  return causes;
+}
+
 export function serviceStrategy(): Strategy {
   const allocate = new ServiceAllocator();
   const assign = (svc: KubeObject, old?: KubeObject) => {
@@ -95,6 +111,7 @@ export function serviceStrategy(): Strategy {
     prepareForUpdate(svc, old) {
       assign(svc, old);
     },
+    validate: validateServicePorts,
     selectableFieldNames: ['spec.clusterIP', 'spec.type'],
     selectableFields: fieldGetter(['spec.clusterIP', 'spec.type']),
     table: serviceTable,
@@ -140,7 +157,14 @@ export function eventsV1Strategy(): Strategy {
 }
 
 export function secretStrategy(): Strategy {
-  return { applyDefaults: defaultSecret, selectableFieldNames: ['type'], selectableFields: fieldGetter(['type']), table: secretTable };
+  return {
+    applyDefaults: defaultSecret,
+    // upstream ValidateSecretUpdate: a secret's type never changes.
+    validate: (secret, old) => (old && secret.type !== old.type ? [invalidCause('type', secret.type, 'field is immutable')] : []),
+    selectableFieldNames: ['type'],
+    selectableFields: fieldGetter(['type']),
+    table: secretTable,
+  };
 }
 
 export function configMapStrategy(): Strategy {
