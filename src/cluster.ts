@@ -38,6 +38,11 @@ export interface Cluster {
   store: Store;
   clock: Clock;
   close(): Promise<void>;
+  /**
+   * Test hook: ends every open watch stream cleanly, as a real apiserver does when a watch times out, so tests can
+   * drive clients' re-watch and relist paths. Returns how many watches it ended.
+   */
+  closeWatches(): number;
 }
 
 let extras: DiscoveryExtras | undefined;
@@ -82,6 +87,11 @@ export async function startCluster(options: ClusterOptions = {}): Promise<Cluste
     store,
     clock,
     close: () => (closed ??= shutdown(server, watches, store)),
+    closeWatches: () => {
+      const open = [...watches];
+      for (const watch of open) watch.close();
+      return open.length;
+    },
   };
 }
 

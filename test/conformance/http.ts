@@ -1,9 +1,8 @@
 // HTTP helpers for the conformance suite: requests that never tolerate a 5xx, Status checks, watch streams, store snapshots.
-import { expect } from '@jest/globals';
 import type { Cluster } from '../../src/cluster.js';
 import type { ResourceType } from '../../src/registry/resource-table.js';
 
-export type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+export type Json = Record<string, any>;
 
 export interface Reply {
   status: number;
