@@ -62,7 +62,7 @@ function parseStructs(sources) {
           pointer: goType.startsWith('*'),
           omitempty: opts.includes('omitempty'),
           omitzero: opts.includes('omitzero'),
-          inline: embedded && jsonName === '' ,
+          inline: embedded && jsonName === '',
           skip: jsonName === '-',
         });
       }

@@ -258,6 +258,18 @@ describe('decodeKubeProtobuf', () => {
     expect(crd.status).toEqual({ conditions: null, acceptedNames: { plural: '', kind: '' }, storedVersions: null });
   });
 
+  it('parses RawExtension bytes as JSON and rejects bytes that are not', () => {
+    const revision = (raw: string): Buffer => encode('apps/v1', 'ControllerRevision', { metadata: goMeta('r'), data: { raw: Buffer.from(raw) }, revision: 3 });
+    expect(decodeKubeProtobuf(revision('{"spec":{"replicas":1}}'))).toEqual({
+      kind: 'ControllerRevision',
+      apiVersion: 'apps/v1',
+      metadata: { name: 'r' },
+      data: { spec: { replicas: 1 } },
+      revision: 3,
+    });
+    expect(() => decodeKubeProtobuf(revision('{nope'))).toThrow(/RawExtension does not hold valid JSON/);
+  });
+
   it('decodes metav1 option kinds sent under any group version', () => {
     const body = encode('apps/v1', 'DeleteOptions', { gracePeriodSeconds: 0, propagationPolicy: 'Foreground' });
     expect(decodeKubeProtobuf(body)).toEqual({ kind: 'DeleteOptions', apiVersion: 'apps/v1', gracePeriodSeconds: 0, propagationPolicy: 'Foreground' });

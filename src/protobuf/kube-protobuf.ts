@@ -42,7 +42,7 @@ const META_KINDS = new Set([
 
 let unknownType: protobuf.Type | undefined;
 const packageByFile = new Map<string, string | undefined>();
-const typeCache = new Map<string, protobuf.Type | null>();
+const typeCache = new Map<string, protobuf.Type>();
 
 /**
  * Proto directory name for an API group: built-in groups are named `<name>`, `<name>.k8s.io`
@@ -73,7 +73,7 @@ function lookupKind(file: string, kind: string, requireKindShape: boolean): prot
 export function kubeProtoType(apiVersion: string, kind: string): protobuf.Type | undefined {
   const key = `${apiVersion}\n${kind}`;
   const cached = typeCache.get(key);
-  if (cached !== undefined) return cached ?? undefined;
+  if (cached) return cached;
   const slash = apiVersion.lastIndexOf('/');
   const group = slash < 0 ? '' : apiVersion.slice(0, slash);
   const version = apiVersion.slice(slash + 1);
@@ -86,7 +86,8 @@ export function kubeProtoType(apiVersion: string, kind: string): protobuf.Type |
     if (file && dir !== 'meta') type = lookupKind(file, kind, true);
     if (!type && file && metaFile && version === 'v1' && META_KINDS.has(kind)) type = lookupKind(metaFile, kind, false);
   }
-  typeCache.set(key, type ?? null);
+  // Only hits are cached, so clients sending made-up kinds cannot grow the map.
+  if (type) typeCache.set(key, type);
   return type;
 }
 
