@@ -31,7 +31,9 @@ export async function readRawBody(req: IncomingMessage): Promise<Buffer> {
 
 /** Decodes an object body (create, update) from JSON, YAML or Kubernetes protobuf. */
 export function decodeObjectBody(raw: Buffer, contentType: string | undefined): unknown {
-  const type = mediaType(contentType);
+  // Like upstream NegotiateInputSerializer, no Content-Type means the first serializer, JSON (client-go's scale
+  // client, used by `kubectl scale --current-replicas`, PUTs without one).
+  const type = mediaType(contentType) || 'application/json';
   switch (type) {
     case 'application/json':
       return parseJson(raw);
@@ -48,8 +50,47 @@ export function decodeObjectBody(raw: Buffer, contentType: string | undefined): 
   }
 }
 
+/**
+ * Nesting deeper than this is refused. Upstream's decoder allows 10,000 levels, but V8's own recursion (JSON
+ * encoding, structuredClone) overflows near 4,000, and an object that cannot be encoded must never reach the store.
+ */
+export const maxNestingDepth = 1000;
+
+const exceededMaxDepth = () => errors.badRequest("couldn't get version/kind; json parse error: exceeded max depth");
+
+/** Counts brackets outside strings, so a too-deep document is refused before it is parsed at all. */
+function checkJsonDepth(raw: Buffer): void {
+  let depth = 0;
+  let inString = false;
+  for (let i = 0; i < raw.length; i++) {
+    const c = raw[i]!;
+    if (inString) {
+      if (c === 0x5c) i++; // backslash: skip the escaped byte
+      else if (c === 0x22) inString = false;
+    } else if (c === 0x22) {
+      inString = true;
+    } else if (c === 0x7b || c === 0x5b) {
+      if (++depth > maxNestingDepth) throw exceededMaxDepth();
+    } else if (c === 0x7d || c === 0x5d) {
+      depth--;
+    }
+  }
+}
+
+/** The same limit on an already-parsed value (YAML), walked without recursion. */
+function checkValueDepth(value: unknown): void {
+  const stack: [unknown, number][] = [[value, 1]];
+  while (stack.length > 0) {
+    const [v, depth] = stack.pop()!;
+    if (typeof v !== 'object' || v === null) continue;
+    if (depth > maxNestingDepth) throw exceededMaxDepth();
+    for (const child of Object.values(v)) if (typeof child === 'object' && child !== null) stack.push([child, depth + 1]);
+  }
+}
+
 export function parseJson(raw: Buffer): unknown {
   if (raw.length === 0) throw errors.badRequest("couldn't get version/kind; json parse error: unexpected end of JSON input");
+  checkJsonDepth(raw);
   try {
     return JSON.parse(raw.toString('utf8'));
   } catch (err) {
@@ -58,10 +99,13 @@ export function parseJson(raw: Buffer): unknown {
 }
 
 export function parseYamlBody(raw: Buffer): unknown {
+  let value: unknown;
   try {
-    return parseYaml(raw.toString('utf8'), { maxAliasCount: 100 });
+    value = parseYaml(raw.toString('utf8'), { maxAliasCount: 100 });
   } catch (err) {
     if (err instanceof ApiError) throw err;
     throw errors.badRequest(`error converting YAML to JSON: ${(err as Error).message.split('\n')[0]}`);
   }
+  checkValueDepth(value);
+  return value;
 }

@@ -13,8 +13,9 @@ export function applyJsonPatch(target: unknown, patch: unknown): unknown {
   try {
     // Validation on apply is what turns a failed `test` or a missing path into an error rather than a no-op.
     return applyPatch(target, patch as jsonPatch.Operation[], true, false).newDocument;
-  } catch (err) {
-    const message = err instanceof Error ? err.message.split('\n')[0]! : String(err);
-    throw new ApiError(422, 'Invalid', message);
+  } catch {
+    // Upstream wraps every apply failure in NewGenericServerResponse(422): a fixed message and empty details, so
+    // kubectl prints "The request is invalid: the server rejected our request due to an error in our request".
+    throw new ApiError(422, 'Invalid', 'the server rejected our request due to an error in our request', {});
   }
 }

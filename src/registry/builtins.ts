@@ -1,6 +1,6 @@
 // The one list of built-in resources: the table derived from the OpenAPI document, each with its strategy.
 import type { OpenAPIV2 } from 'openapi-types';
-import type { Conversion } from './version-converter.js';
+import { conversions } from './conversion/index.js';
 import type { ServedConversion } from './registry.js';
 import { Resource } from './resource.js';
 import { buildResourceTable, type DiscoveryExtras, type ResourceType } from './resource-table.js';
@@ -68,9 +68,6 @@ export function builtinTypes(swagger: OpenAPIV2.Document, extras: DiscoveryExtra
   if (cachedTable?.swagger !== swagger) cachedTable = { swagger, types: buildResourceTable(swagger, extras) };
   return cachedTable.types;
 }
-
-// Filled from ./conversion once its converters land.
-const conversions: Record<string, Conversion & { storageGroup: string; storageVersion: string; storageResource: string }> = {};
 
 export interface BuiltinApi {
   resources: Resource[];

@@ -45,22 +45,27 @@ export class Registry {
   }
 
   async get(resource: Resource, namespace: string | undefined, name: string): Promise<ObjectView> {
-    const record = await this.store.get(resource.key(namespace, name));
+    const converter = this.converters.get(resource);
+    const record = await this.store.get((converter?.storage ?? resource).key(namespace, name));
     if (!record) throw notFound(resource, name);
     const view = record as unknown as ObjectView;
-    return this.converters.get(resource)?.view(view) ?? view;
+    return converter?.view(view) ?? view;
   }
 
   async list(resource: Resource, namespace: string | undefined, query: ListQuery): Promise<ListResponse> {
     const converter = this.converters.get(resource);
-    const list = await listObjects(this.ctx, converter?.storage ?? resource, namespace, query);
+    const storageQuery = converter ? { ...query, fieldSelector: converter.fieldSelector(query.fieldSelector) } : query;
+    const list = await listObjects(this.ctx, converter?.storage ?? resource, namespace, storageQuery);
     if (converter) list.views = list.views.map((v) => converter.view(v));
     return list;
   }
 
   watch(resource: Resource, namespace: string | undefined, query: WatchQuery, sink: WatchSink): Promise<WatchHandle> {
     const converter = this.converters.get(resource);
-    if (converter) return watchObjects(this.ctx, converter.storage, namespace, query, converter.sink(sink));
+    if (converter) {
+      const storageQuery = { ...query, fieldSelector: converter.fieldSelector(query.fieldSelector) };
+      return watchObjects(this.ctx, converter.storage, namespace, storageQuery, converter.sink(sink));
+    }
     return watchObjects(this.ctx, resource, namespace, query, sink);
   }
 

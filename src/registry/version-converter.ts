@@ -1,4 +1,5 @@
 // Serves one API version of a resource stored in another (autoscaling/v1 HPAs, events.k8s.io Events).
+import { parseFieldSelector } from '../meta/field-selector.js';
 import type { KubeObject } from '../meta/types.js';
 import type { ObjectView } from './generic/context.js';
 import { viewOf } from './generic/context.js';
@@ -10,6 +11,7 @@ import type { Resource } from './resource.js';
 export interface Conversion {
   toStorage(object: KubeObject): KubeObject;
   fromStorage(object: KubeObject): KubeObject;
+  fieldLabelToStorage?(label: string): string | undefined;
 }
 
 export class VersionConverter {
@@ -25,6 +27,13 @@ export class VersionConverter {
   /** A request body in the served version, checked against it, then in the storage version. */
   bodyToStorage(body: unknown): KubeObject {
     return this.conversion.toStorage(checkBody(this.served, body));
+  }
+
+  /** A field selector in the served version's field names, in the storage version's (unknown names kept, so they fail there). */
+  fieldSelector(selector: string | undefined): string | undefined {
+    const toStorage = this.conversion.fieldLabelToStorage;
+    if (!selector || !toStorage) return selector;
+    return parseFieldSelector(selector).transform((field, value) => [toStorage(field) ?? field, value]).toString();
   }
 
   view(stored: ObjectView): ObjectView {

@@ -121,7 +121,10 @@ const overrides: Record<string, Override> = {
   '/pods': { fields: () => ({ spec: podSpec }), status: { message: 'sample status' } },
   '/podtemplates': { fields: () => ({ template: podTemplate }) },
   '/replicationcontrollers': { fields: () => ({ spec: { replicas: 1, selector: labels, template: podTemplate } }) },
-  '/services': { fields: () => ({ spec: { selector: labels, ports: [{ port: 80 }] } }) },
+  '/services': {
+    fields: () => ({ spec: { selector: labels, ports: [{ port: 80 }] } }),
+    status: { loadBalancer: { ingress: [{ ip: '192.0.2.10', ipMode: 'VIP' }] } },
+  },
   '/events': {
     fields: ({ namespace }) => ({
       involvedObject: { kind: 'Pod', apiVersion: 'v1', name: 'web', namespace },
@@ -157,14 +160,20 @@ const overrides: Record<string, Override> = {
     fields: () => ({ spec: { scaleTargetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: 'web' }, minReplicas: 1, maxReplicas: 3 } }),
   },
   'policy/poddisruptionbudgets': { fields: () => ({ spec: { minAvailable: 1, selector: { matchLabels: labels } } }) },
-  'networking.k8s.io/ingresses': { fields: () => ({ spec: { defaultBackend: { service: { name: 'web', port: { number: 80 } } } } }) },
+  'networking.k8s.io/ingresses': {
+    fields: () => ({ spec: { defaultBackend: { service: { name: 'web', port: { number: 80 } } } } }),
+    status: { loadBalancer: { ingress: [{ ip: '192.0.2.10' }] } },
+  },
   'networking.k8s.io/ingressclasses': { fields: () => ({ spec: { controller: 'example.com/ingress-controller' } }) },
   'networking.k8s.io/networkpolicies': { fields: () => ({ spec: { podSelector: {}, policyTypes: ['Ingress'] } }) },
   'networking.k8s.io/ipaddresses': {
     name: (i) => `10.123.0.${i}`,
     fields: () => ({ spec: { parentRef: { group: '', resource: 'services', namespace: 'default', name: 'web' } } }),
   },
-  'networking.k8s.io/servicecidrs': { fields: ({ index }) => ({ spec: { cidrs: [`10.${100 + index}.0.0/16`] } }) },
+  'networking.k8s.io/servicecidrs': {
+    fields: ({ index }) => ({ spec: { cidrs: [`10.${100 + index}.0.0/16`] } }),
+    status: { conditions: [{ type: 'Ready', status: 'True', reason: 'Sample', message: 'ready', lastTransitionTime: timestamp }] },
+  },
   'rbac.authorization.k8s.io/roles': { fields: () => ({ rules: [{ apiGroups: [''], resources: ['pods'], verbs: ['get'] }] }) },
   'rbac.authorization.k8s.io/clusterroles': { fields: () => ({ rules: [{ apiGroups: [''], resources: ['pods'], verbs: ['get'] }] }) },
   'rbac.authorization.k8s.io/rolebindings': {
@@ -300,7 +309,7 @@ export function sampleObject(type: ResourceType, index: number, namespace = 'def
   const metadata: Json = { name, labels: { ...labels, conformance: 'true' } };
   if (type.namespaced) metadata.namespace = namespace;
   const apiVersion = type.group ? `${type.group}/${type.version}` : type.version;
-  const { status: _status, ...rest } = object;
+  const { status: _status, metadata: _metadata, ...rest } = object;
   return { apiVersion, kind: type.kind, metadata, ...rest };
 }
 
@@ -314,12 +323,13 @@ export function sampleStatus(type: ResourceType): Json {
   const statusRef = (definitionOf(type).properties?.status as Schema | undefined)?.$ref;
   const statusDef = statusRef ? (loadSwagger().definitions?.[definitionName(statusRef)] as Schema | undefined) : undefined;
   const properties = Object.entries(statusDef?.properties ?? {}) as [string, Schema][];
+  const required = fromSchema(statusDef ?? {}) as Json;
   const preferred = ['observedGeneration', 'message', 'reason', 'replicas', 'currentReplicas'];
   for (const field of preferred) {
     const property = properties.find(([name]) => name === field)?.[1];
-    if (property) return { [field]: property.type === 'string' ? 'sample status' : 1 };
+    if (property) return { ...required, [field]: property.type === 'string' ? 'sample status' : 1 };
   }
   const scalar = properties.find(([, p]) => p.type === 'integer' || (p.type === 'string' && !p.format));
   if (!scalar) throw new Error(`no status sample for ${type.group}/${type.resource}: add an override`);
-  return { [scalar[0]]: scalar[1].type === 'integer' ? 1 : 'sample' };
+  return { ...required, [scalar[0]]: scalar[1].type === 'integer' ? 1 : 'sample' };
 }

@@ -129,7 +129,7 @@ describe('deployment scale subresource', () => {
 describe('KubernetesObjectApi (legacy discovery)', () => {
   test('create, read, list, patch, replace and delete a Deployment by apiVersion and kind', async () => {
     const client = k8s.KubernetesObjectApi.makeApiClient(c.kc);
-    const spec = { ...deployment('generic', 1), metadata: { name: 'generic', namespace: ns, labels: { app: 'generic' } } };
+    const spec: k8s.V1Deployment = { ...deployment('generic', 1), metadata: { name: 'generic', namespace: ns, labels: { app: 'generic' } } };
 
     const created = await client.create(spec);
     expect(created.kind).toBe('Deployment');
@@ -155,7 +155,7 @@ describe('KubernetesObjectApi (legacy discovery)', () => {
     const replaced = await client.replace<k8s.V1Deployment>({ ...patched, metadata: { ...patched.metadata!, annotations: { via: 'replace' } } });
     expect(replaced.metadata?.annotations).toEqual({ via: 'replace' });
 
-    const cm = await client.create({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'generic-cm', namespace: ns }, data: { k: 'v' } });
+    const cm = await client.create<k8s.V1ConfigMap>({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'generic-cm', namespace: ns }, data: { k: 'v' } });
     expect(cm.metadata?.uid).toBeTruthy();
 
     const status = await client.delete({ apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'generic', namespace: ns } });

@@ -55,6 +55,10 @@ export async function handleResourceRequest(
         return handleList(api, req, res, resource, namespace, query);
       case 'POST':
         allow('create');
+        // The legacy core `bindings` collection binds the pod its body names, as pods/binding does; nothing is stored.
+        if (resource.type.group === '' && resource.type.resource === 'bindings') {
+          return handleBinding(api, req, res, api.registry.lookup('', 'v1', 'pods')!, namespace, undefined, query);
+        }
         return handleCreate(api, req, res, resource, namespace, query);
       case 'DELETE':
         allow('deletecollection');

@@ -43,9 +43,18 @@ function successStatus(code: number) {
   return { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Success', code };
 }
 
-/** pods/binding: what a scheduler posts to put a pod on a node. */
-export async function handleBinding(api: ApiContext, req: IncomingMessage, res: ServerResponse, pods: Resource, namespace: string | undefined, name: string, query: Query): Promise<void> {
+/** pods/binding (and the legacy `bindings` collection, which takes the pod name from the body): what a scheduler posts. */
+export async function handleBinding(api: ApiContext, req: IncomingMessage, res: ServerResponse, pods: Resource, namespace: string | undefined, urlName: string | undefined, query: Query): Promise<void> {
   const body = decodeObjectBody(await readRawBody(req), req.headers['content-type']);
+  const meta = isPlainObject(body) && isPlainObject(body.metadata) ? body.metadata : {};
+  const bodyName = typeof meta.name === 'string' ? meta.name : undefined;
+  if (urlName !== undefined && bodyName !== undefined && bodyName !== urlName) {
+    throw errors.badRequest('name in URL does not match name in Binding object');
+  }
+  const name = urlName ?? bodyName ?? '';
+  if (!name) {
+    throw errors.invalid('Binding', '', '', [{ reason: 'FieldValueRequired', field: 'metadata.name', message: 'Required value: name or generateName is required' }]);
+  }
   const target = isPlainObject(body) && isPlainObject(body.target) ? body.target : undefined;
   const node = typeof target?.name === 'string' ? target.name : '';
   if (!node) {

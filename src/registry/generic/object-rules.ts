@@ -69,6 +69,17 @@ export function prepareForCreate(resource: Resource, object: KubeObject, ctx: Re
   if (resource.hasStatus && 'status' in object) object.status = {};
   resource.strategy.applyDefaults?.(object);
   resource.strategy.prepareForCreate?.(object, { now: ctx.clock.now() });
+  dropEmptyMetaCollections(meta);
+}
+
+/** Go's `omitempty` drops ObjectMeta's empty maps and lists, e.g. `annotations: {}` once the last one is removed. */
+function dropEmptyMetaCollections(meta: ObjectMeta): void {
+  for (const key of ['labels', 'annotations', 'finalizers', 'ownerReferences', 'managedFields'] as const) {
+    const value: unknown = meta[key];
+    if (value === null || (Array.isArray(value) && value.length === 0) || (isPlainObject(value) && Object.keys(value).length === 0)) {
+      delete meta[key];
+    }
+  }
 }
 
 /**
@@ -98,6 +109,10 @@ export function prepareForUpdate(
   else delete meta.deletionTimestamp;
   if (oldMeta.deletionGracePeriodSeconds !== undefined) meta.deletionGracePeriodSeconds = oldMeta.deletionGracePeriodSeconds;
   else delete meta.deletionGracePeriodSeconds;
+  // Upstream defaults every decoded body, /status writes included (a node's allocatable follows its capacity).
+  resource.strategy.applyDefaults?.(object);
+  resource.strategy.prepareForUpdate?.(object, old, { now: ctx.clock.now() });
+  // Compared after defaulting and the strategy's own carry-overs, so neither counts as a spec change.
   if (resource.tracksGeneration) {
     const changed = subresource === undefined && !deepEqual(withoutMetaAndStatus(object), withoutMetaAndStatus(old));
     meta.generation = (oldMeta.generation ?? 1) + (changed ? 1 : 0);
@@ -106,8 +121,7 @@ export function prepareForUpdate(
   } else {
     delete meta.generation;
   }
-  if (subresource === undefined) resource.strategy.applyDefaults?.(object);
-  resource.strategy.prepareForUpdate?.(object, old, { now: ctx.clock.now() });
+  dropEmptyMetaCollections(meta);
   return object;
 }
 

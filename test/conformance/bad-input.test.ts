@@ -1,0 +1,189 @@
+// Bad input of every kind: each is answered with the right metav1.Status, never a 5xx, and leaves the store untouched.
+import { expectCode, expectStatus, expectUnchanged, snapshot, WatchStream, type Json, type Reply } from './http.js';
+import { useCluster } from './suite.js';
+
+const h = useCluster();
+
+const configMaps = '/api/v1/namespaces/default/configmaps';
+const existing = `${configMaps}/existing`;
+let existingObject: Json;
+
+beforeAll(async () => {
+  existingObject = expectCode(await h.api.post(configMaps, { metadata: { name: 'existing', labels: { a: 'b' } }, data: { k: 'v' } }), 201);
+});
+
+/** Sends a request that must be rejected: checks the Status it gets and that nothing in the store changed. */
+async function rejected(send: () => Promise<Reply>, code: number, reason?: string): Promise<Json> {
+  const before = await snapshot(h.cluster);
+  const status = expectStatus(await send(), code, reason);
+  await expectUnchanged(h.cluster, before);
+  return status;
+}
+
+describe('bodies', () => {
+  test('malformed JSON is a 400 on create, update and patch', async () => {
+    await rejected(() => h.api.post(configMaps, '{"metadata": {"name": "x"'), 400, 'BadRequest');
+    await rejected(() => h.api.post(configMaps, ''), 400, 'BadRequest');
+    await rejected(() => h.api.put(existing, '{not json}'), 400, 'BadRequest');
+    await rejected(() => h.api.patch(existing, '{"metadata":', 'application/merge-patch+json'), 400, 'BadRequest');
+    await rejected(() => h.api.patch(existing, '[{"op":', 'application/json-patch+json'), 400, 'BadRequest');
+    await rejected(() => h.api.delete(existing, '{"propagationPolicy":'), 400, 'BadRequest');
+  });
+
+  test('a body that is not an object is a 400', async () => {
+    await rejected(() => h.api.post(configMaps, '[1, 2, 3]'), 400, 'BadRequest');
+    await rejected(() => h.api.post(configMaps, '"a string"'), 400, 'BadRequest');
+    await rejected(() => h.api.post(configMaps, { metadata: 'not-an-object' }), 400, 'BadRequest');
+  });
+
+  test('a kind or apiVersion other than the URL names is a 400', async () => {
+    await rejected(() => h.api.post(configMaps, { apiVersion: 'v1', kind: 'Secret', metadata: { name: 'wrong-kind' } }), 400, 'BadRequest');
+    await rejected(() => h.api.post(configMaps, { apiVersion: 'apps/v1', kind: 'ConfigMap', metadata: { name: 'wrong-gv' } }), 400, 'BadRequest');
+    await rejected(() => h.api.put(existing, { ...existingObject, kind: 'Secret' }), 400, 'BadRequest');
+  });
+
+  test('a body name other than the URL one is a 400', async () => {
+    const status = await rejected(() => h.api.put(existing, { ...existingObject, metadata: { ...existingObject.metadata, name: 'other' } }), 400, 'BadRequest');
+    expect(status.message).toBe('the name of the object (other) does not match the name on the URL (existing)');
+  });
+
+  test('an invalid name is a 422 naming metadata.name', async () => {
+    const status = await rejected(() => h.api.post(configMaps, { metadata: { name: 'Not..Valid' } }), 422, 'Invalid');
+    expect(status.details.causes[0]).toMatchObject({ field: 'metadata.name', reason: 'FieldValueInvalid' });
+  });
+
+  test('a body over 3 MiB is a 413, with or without a Content-Length', async () => {
+    const big = JSON.stringify({ metadata: { name: 'big' }, data: { k: 'x'.repeat(3 * 1024 * 1024) } });
+    const status = await rejected(() => h.api.post(configMaps, big), 413, 'RequestEntityTooLarge');
+    expect(status.message).toBe('Request entity too large: limit is 3145728');
+    await rejected(async () => {
+      const chunks = [Buffer.from(big.slice(0, 1024 * 1024)), Buffer.from(big.slice(1024 * 1024))];
+      const stream = new ReadableStream<Uint8Array>({
+        pull(controller) {
+          const next = chunks.shift();
+          if (next) controller.enqueue(next);
+          else controller.close();
+        },
+      });
+      const res = await fetch(h.api.baseUrl + configMaps, {
+        method: 'POST', body: stream, headers: { 'Content-Type': 'application/json' }, duplex: 'half',
+      } as RequestInit);
+      const text = await res.text();
+      return { status: res.status, contentType: res.headers.get('content-type') ?? '', text, body: JSON.parse(text) as Json };
+    }, 413, 'RequestEntityTooLarge');
+  });
+
+  test('an unsupported Content-Type is a 415', async () => {
+    await rejected(() => h.api.post(configMaps, '{"metadata":{"name":"plain"}}', 'text/plain'), 415, 'UnsupportedMediaType');
+    await rejected(() => h.api.request('PUT', existing, { body: JSON.stringify(existingObject), contentType: 'application/xml' }), 415, 'UnsupportedMediaType');
+    await rejected(() => h.api.patch(existing, '{"data":{"k":"x"}}', 'application/json'), 415, 'UnsupportedMediaType');
+    await rejected(() => h.api.patch(existing, '{"data":{"k":"x"}}', 'text/plain'), 415, 'UnsupportedMediaType');
+  });
+
+  test('a strategic merge patch is a 415 (not implemented yet)', async () => {
+    await rejected(() => h.api.patch(existing, { data: { k: 'smp' } }, 'application/strategic-merge-patch+json'), 415, 'UnsupportedMediaType');
+  });
+
+  test('a JSON patch that is not a list of operations is a 400; one whose test fails is a 422', async () => {
+    await rejected(() => h.api.patch(existing, { op: 'add' }, 'application/json-patch+json'), 400, 'BadRequest');
+    await rejected(() => h.api.patch(existing, [{ op: 'bogus', path: '/data/k' }], 'application/json-patch+json'), 400, 'BadRequest');
+    await rejected(() => h.api.patch(existing, [{ op: 'test', path: '/data/k', value: 'nope' }], 'application/json-patch+json'), 422);
+    await rejected(() => h.api.patch(existing, [{ op: 'remove', path: '/data/missing' }], 'application/json-patch+json'), 422);
+  });
+
+  test('deeply nested JSON (10,000 levels) is a 4xx, not a crash', async () => {
+    const depth = 10_000;
+    const nested = `{"metadata":{"name":"deep"},"data":{"k":"v"},"extra":${'['.repeat(depth)}${']'.repeat(depth)}}`;
+    const before = await snapshot(h.cluster);
+    const reply = await h.api.post(configMaps, nested);
+    expect(reply.status).toBeGreaterThanOrEqual(400);
+    expect(reply.status).toBeLessThan(500);
+    expectStatus(reply, reply.status);
+    await expectUnchanged(h.cluster, before);
+    const patch = await h.api.patch(existing, `{"metadata":{"annotations":{"a":"b"}},"extra":${'['.repeat(depth)}${']'.repeat(depth)}}`);
+    expectStatus(patch, patch.status);
+    expect(patch.status).toBeLessThan(500);
+    expect(expectCode(await h.api.get('/api/v1/namespaces/default'), 200).metadata.name).toBe('default');
+  });
+});
+
+describe('paths and methods', () => {
+  test('an unknown resource or group is a 404', async () => {
+    const status = await rejected(() => h.api.get('/api/v1/namespaces/default/foos'), 404, 'NotFound');
+    expect(status.message).toBe('the server could not find the requested resource');
+    await rejected(() => h.api.post('/api/v1/foos', { metadata: { name: 'x' } }), 404, 'NotFound');
+    await rejected(() => h.api.get('/apis/nope.example.com/v1/things'), 404, 'NotFound');
+    await rejected(() => h.api.get('/apis/apps/v99/deployments'), 404, 'NotFound');
+    await rejected(() => h.api.get('/api/v1/namespaces/default/configmaps/existing/nosuchsub'), 404, 'NotFound');
+  });
+
+  test('a namespaced path for a cluster-scoped kind (and the reverse) is a 404', async () => {
+    await rejected(() => h.api.get('/api/v1/namespaces/default/nodes'), 404, 'NotFound');
+    await rejected(() => h.api.get('/api/v1/configmaps/existing'), 404, 'NotFound');
+  });
+
+  test('a method the path does not serve is a 405', async () => {
+    await rejected(() => h.api.post(existing, { metadata: { name: 'existing' } }), 405, 'MethodNotAllowed');
+    await rejected(() => h.api.put(configMaps, { metadata: { name: 'x' } }), 405, 'MethodNotAllowed');
+    await rejected(() => h.api.patch(configMaps, { metadata: { labels: { a: 'b' } } }), 405, 'MethodNotAllowed');
+    await rejected(() => h.api.delete('/api/v1/namespaces'), 405, 'MethodNotAllowed');
+  });
+});
+
+describe('query parameters', () => {
+  test('an invalid label selector is a 400', async () => {
+    await rejected(() => h.api.get(`${configMaps}?labelSelector=${encodeURIComponent('a in b')}`), 400, 'BadRequest');
+    await rejected(() => h.api.get(`${configMaps}?labelSelector=${encodeURIComponent('a=(b')}`), 400, 'BadRequest');
+    await rejected(() => h.api.delete(`${configMaps}?labelSelector=${encodeURIComponent('a in b')}`), 400, 'BadRequest');
+  });
+
+  test('an unsupported field selector is a 400 naming the field', async () => {
+    // ConfigMaps register no field label conversion: upstream's DefaultMetaV1FieldSelectorConversion answers.
+    const cm = await rejected(() => h.api.get(`${configMaps}?fieldSelector=${encodeURIComponent('spec.foo=bar')}`), 400, 'BadRequest');
+    expect(cm.message).toBe('"spec.foo" is not a known field selector: only "metadata.name", "metadata.namespace"');
+    // Secrets and pods register one, whose error is "field label not supported".
+    const secret = await rejected(() => h.api.get(`/api/v1/namespaces/default/secrets?fieldSelector=${encodeURIComponent('spec.foo=bar')}`), 400, 'BadRequest');
+    expect(secret.message).toBe('field label not supported: spec.foo');
+    const pod = await rejected(() => h.api.get(`/api/v1/pods?fieldSelector=${encodeURIComponent('spec.foo=bar')}`), 400, 'BadRequest');
+    expect(pod.message).toBe('field label not supported: spec.foo');
+    await rejected(() => h.api.get(`${configMaps}?fieldSelector=${encodeURIComponent('metadata.name')}`), 400, 'BadRequest');
+  });
+
+  test('an invalid resourceVersion or continue token on a list is a 400', async () => {
+    await rejected(() => h.api.get(`${configMaps}?resourceVersion=abc`), 400, 'BadRequest');
+    await rejected(() => h.api.get(`${configMaps}?resourceVersion=-1`), 400, 'BadRequest');
+    await rejected(() => h.api.get(`${configMaps}?limit=1&continue=not-a-token`), 400, 'BadRequest');
+    await rejected(() => h.api.get(`${configMaps}?limit=1&continue=${Buffer.from('{"v":"meta.k8s.io/v1","rv":0}').toString('base64')}`), 400, 'BadRequest');
+    await rejected(() => h.api.get(`${configMaps}?limit=abc`), 400, 'BadRequest');
+    await rejected(() => h.api.get(`${configMaps}?watch=true&resourceVersion=abc`), 400, 'BadRequest');
+  });
+
+  test('an invalid dryRun value is a 422 on every write', async () => {
+    const create = await rejected(() => h.api.post(`${configMaps}?dryRun=Some`, { metadata: { name: 'dry' } }), 422, 'Invalid');
+    expect(create.details.causes[0]).toMatchObject({ field: 'dryRun', reason: 'FieldValueNotSupported' });
+    await rejected(() => h.api.put(`${existing}?dryRun=true`, existingObject), 422, 'Invalid');
+    await rejected(() => h.api.patch(`${existing}?dryRun=yes`, { data: { k: 'dry' } }), 422, 'Invalid');
+    await rejected(() => h.api.delete(`${existing}?dryRun=1`), 422, 'Invalid');
+    await rejected(() => h.api.delete(existing, { dryRun: ['Nope'] }), 422, 'Invalid');
+  });
+
+  test('booleans decode as upstream does: only "false" and "0" are false, so watch=maybe watches', async () => {
+    // Upstream's query decoder (runtime.Convert_Slice_string_To_bool) never rejects a boolean.
+    const before = await snapshot(h.cluster);
+    const watch = await WatchStream.open(h.api, `${configMaps}?watch=maybe&resourceVersion=${before.revision}`);
+    try {
+      expect(watch.status).toBe(200);
+      expectCode(await h.api.patch(existing, { metadata: { labels: { watched: 'maybe' } } }), 200);
+      expect((await watch.next((e) => e.type === 'MODIFIED')).object.metadata.name).toBe('existing');
+    } finally {
+      watch.close();
+    }
+    const list = expectCode(await h.api.get(`${configMaps}?watch=FALSE`), 200);
+    expect(list.kind).toBe('ConfigMapList');
+  });
+
+  test('a malformed integer option is a 400', async () => {
+    await rejected(() => h.api.delete(`${existing}?gracePeriodSeconds=soon`), 400, 'BadRequest');
+    await rejected(() => h.api.get(`${configMaps}?watch=true&timeoutSeconds=forever`), 400, 'BadRequest');
+  });
+});
