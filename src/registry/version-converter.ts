@@ -18,11 +18,16 @@ export class VersionConverter {
   /** Converted views per stored version: every reader and watcher of this version shares one encoding. */
   private readonly converted = new WeakMap<ObjectView, ObjectView>();
 
+  /** The storage resource, except that errors name the served one, as upstream's qualifiedResourceFromContext does. */
+  readonly storage: Resource;
+
   constructor(
     readonly served: Resource,
-    readonly storage: Resource,
+    storage: Resource,
     private readonly conversion: Conversion,
-  ) {}
+  ) {
+    this.storage = Object.create(storage, { groupResource: { value: served.groupResource } }) as Resource;
+  }
 
   /** A request body in the served version, checked against it, then in the storage version. */
   bodyToStorage(body: unknown): KubeObject {

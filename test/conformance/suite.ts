@@ -2,6 +2,7 @@
 import { startCluster, type Cluster } from '../../src/cluster.js';
 import { loadSwagger } from '../../src/openapi/openapi-v2.js';
 import { builtinApi } from '../../src/registry/builtins.js';
+import type { Resource } from '../../src/registry/resource.js';
 import type { ResourceType } from '../../src/registry/resource-table.js';
 import { Api, collectionPath, expectCode, itemPath, type Json } from './http.js';
 import { sampleObject } from './sample-objects.js';
@@ -14,18 +15,31 @@ export interface Entry {
   review: boolean;
   /** Whether a PUT of an absent object creates it (upstream AllowCreateOnUpdate: events, endpoints…). */
   createOnUpdate: boolean;
+  /**
+   * `configmaps`, `deployments.apps`: how error messages name the resource. Always the requested one, even for a version
+   * stored as another (events.k8s.io Events live as core Events), as upstream's qualifiedResourceFromContext.
+   */
+  qualified: string;
 }
 
 /**
  * The resources the cluster serves, known before any cluster starts (describe.each needs its table while tests are
  * collected). resources.test.ts checks this is exactly `cluster.registry.resources`.
  */
-export const entries: Entry[] = builtinApi(loadSwagger(), {}).resources.map((r) => ({
-  id: `${r.type.group ? `${r.type.resource}.${r.type.group}` : r.type.resource}/${r.type.version}`,
-  type: r.type,
-  review: r.strategy.review !== undefined,
-  createOnUpdate: r.strategy.allowCreateOnUpdate === true,
-}));
+const builtins = builtinApi(loadSwagger(), {});
+const qualifiedName = (r: Resource) => (r.type.group ? `${r.type.resource}.${r.type.group}` : r.type.resource);
+
+export const entries: Entry[] = builtins.resources.map((r) => {
+  const storage = builtins.conversions.find((c) => c.served === r)?.storage ?? r;
+  return {
+    id: `${qualifiedName(r)}/${r.type.version}`,
+    type: r.type,
+    review: r.strategy.review !== undefined,
+    // The storage's strategy decides (events.k8s.io Events are written by the core Event strategy).
+    createOnUpdate: storage.strategy.allowCreateOnUpdate === true,
+    qualified: qualifiedName(r),
+  };
+});
 
 /** Resources with the full read/write verb set: the CRUD suite runs on them. */
 export const writable = entries.filter((e) => ['create', 'get', 'update', 'delete'].every((v) => e.type.verbs.includes(v)));

@@ -68,7 +68,7 @@ describe('deployment status subresource', () => {
     expect(jsonStatusPatch.metadata?.generation).toBe(2);
   });
 
-  test('a status write to a missing object is a 404', async () => {
+  test('reading the status of a missing deployment is a 404', async () => {
     const { code } = await apiError(c.apps.readNamespacedDeploymentStatus({ name: 'missing', namespace: ns }));
     expect(code).toBe(404);
   });

@@ -16,7 +16,7 @@ export async function createObject(
   const object = checkBody(resource, body);
   if (resource.strategy.review) return viewOf(resource.strategy.review(object));
   checkNamespace(resource, object, namespace);
-  if (resource.namespaced) await requireActiveNamespace(ctx, namespace!, resource);
+  if (resource.namespaced) await requireActiveNamespace(ctx, namespace!, resource, object.metadata.name ?? '');
   prepareForCreate(resource, object, ctx);
   validate(resource, object);
   if (options.dryRun) return viewOf(object);
@@ -28,16 +28,17 @@ export async function createObject(
 }
 
 /** A namespaced create needs its namespace to exist and not be terminating, as upstream's NamespaceLifecycle. */
-export async function requireActiveNamespace(ctx: RegistryContext, namespace: string, resource: Resource): Promise<void> {
+export async function requireActiveNamespace(ctx: RegistryContext, namespace: string, resource: Resource, name = ''): Promise<void> {
   const namespaces = ctx.namespaces();
   if (!namespaces) return;
   const record = await ctx.store.get(namespaces.key(undefined, namespace));
   if (!record) throw errors.notFound(namespaces.groupResource, namespace);
   const ns = record.object as KubeObject;
   if (ns.metadata.deletionTimestamp || (ns.status as { phase?: string } | undefined)?.phase === 'Terminating') {
+    // Upstream names the object (admission takes the name from the body on create).
     throw errors.forbidden(
       resource.groupResource,
-      '',
+      name,
       `unable to create new content in namespace ${namespace} because it is being terminated`,
     );
   }
