@@ -50,6 +50,7 @@ const strategies: Record<string, () => Strategy> = {
   'discovery.k8s.io/endpointslices': apis.endpointSliceStrategy,
   'storage.k8s.io/storageclasses': apis.storageClassStrategy,
   'scheduling.k8s.io/priorityclasses': apis.priorityClassStrategy,
+  'node.k8s.io/runtimeclasses': apis.runtimeClassStrategy,
   'apiextensions.k8s.io/customresourcedefinitions': apis.generationTrackingStrategy,
   'admissionregistration.k8s.io/validatingadmissionpolicies': apis.generationTrackingStrategy,
   'admissionregistration.k8s.io/mutatingadmissionpolicies': apis.generationTrackingStrategy,

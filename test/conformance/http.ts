@@ -24,12 +24,12 @@ export class Api {
 
   async request(method: string, path: string, options: RequestOptions = {}): Promise<Reply> {
     const headers: Record<string, string> = { Accept: 'application/json', ...options.headers };
-    let body: string | Buffer | undefined;
+    let body: string | Uint8Array | undefined;
     if (options.body !== undefined) {
       body = typeof options.body === 'string' || Buffer.isBuffer(options.body) ? options.body : JSON.stringify(options.body);
       headers['Content-Type'] = options.contentType ?? 'application/json';
     }
-    const res = await fetch(this.baseUrl + path, { method, headers, body });
+    const res = await fetch(this.baseUrl + path, { method, headers, body: body as BodyInit | undefined });
     const text = await res.text();
     let parsed: Json = undefined as unknown as Json;
     try {

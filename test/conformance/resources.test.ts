@@ -129,7 +129,10 @@ describe.each(writable.filter((e) => !e.review))('$id', ({ type, createOnUpdate,
     const name = created.metadata.name as string;
     const deleted = expectCode(await h.api.delete(samples.item(name), { propagationPolicy: 'Background' }), 200);
     if (asyncDelete) {
+      // The object stays, terminating, until its controller finishes (no namespace controller runs here).
       expect(deleted.metadata.deletionTimestamp).toBeDefined();
+      expect(deleted.status.phase).toBe('Terminating');
+      expect(expectCode(await h.api.get(samples.item(name)), 200).metadata.deletionTimestamp).toBe(deleted.metadata.deletionTimestamp);
       return;
     }
     if (deleted.kind === 'Status') {
@@ -211,8 +214,9 @@ describe.each(entries.filter((e) => e.review))('$id (create-only review)', ({ ty
 
 describe.each(entries.filter((e) => !e.review && !writable.includes(e)))('$id (partial verbs)', ({ type }) => {
   test('only the listed verbs are served', async () => {
-    const samples = new Samples(type, type.namespaced ? 'default' : 'default');
+    const samples = new Samples(type, 'default');
     if (type.verbs.includes('list')) expectCode(await h.api.get(samples.collection()), 200);
+    else expectStatus(await h.api.get(samples.collection()), 405, 'MethodNotAllowed');
     if (!type.verbs.includes('create')) expectStatus(await h.api.post(samples.collection(), {}), 405, 'MethodNotAllowed');
     if (!type.verbs.includes('deletecollection')) expectStatus(await h.api.delete(samples.collection()), 405, 'MethodNotAllowed');
     if (!type.verbs.includes('get')) expectStatus(await h.api.get(samples.item('x')), 405, 'MethodNotAllowed');

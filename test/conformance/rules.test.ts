@@ -255,3 +255,26 @@ describe('defaults', () => {
     expect(updated.metadata.generation).toBe(1);
   });
 });
+
+describe('create on update', () => {
+  const kinds: [string, Json][] = [
+    ['/api/v1/namespaces/default/endpoints', { metadata: { name: 'put-created' } }],
+    ['/api/v1/namespaces/default/events', { metadata: { name: 'put-created' }, involvedObject: { kind: 'Pod', name: 'web', namespace: 'default' }, reason: 'R', type: 'Normal' }],
+    ['/apis/rbac.authorization.k8s.io/v1/namespaces/default/roles', { metadata: { name: 'put-created' }, rules: [] }],
+    ['/apis/rbac.authorization.k8s.io/v1/clusterroles', { metadata: { name: 'put-created' }, rules: [] }],
+    ['/apis/rbac.authorization.k8s.io/v1/namespaces/default/rolebindings', { metadata: { name: 'put-created' }, roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'view' } }],
+    ['/apis/rbac.authorization.k8s.io/v1/clusterrolebindings', { metadata: { name: 'put-created' }, roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'view' } }],
+    ['/apis/node.k8s.io/v1/runtimeclasses', { metadata: { name: 'put-created' }, handler: 'runc' }],
+  ];
+
+  test.each(kinds)('PUT of an absent object creates it where upstream allows: %s', async (collection, body) => {
+    const created = expectCode(await h.api.put(`${collection}/put-created`, body), 201);
+    expect(created.metadata.uid).toBeDefined();
+    expect(expectCode(await h.api.put(`${collection}/put-created`, created), 200).metadata.uid).toBe(created.metadata.uid);
+  });
+
+  test('PUT of an absent object is a 404 elsewhere', async () => {
+    expectStatus(await h.api.put(`${configMaps}/put-missing`, { metadata: { name: 'put-missing' } }), 404, 'NotFound');
+    expectStatus(await h.api.put(`${deployments}/put-missing`, deployment('put-missing')), 404, 'NotFound');
+  });
+});

@@ -44,29 +44,30 @@ describe.each(kubectlBinaries())('kubectl $version', (binary) => {
   });
 
   test('get -w --output-watch-events shows ADDED, MODIFIED and DELETED', async () => {
-    const watch = k.start(['-n', ns, 'get', 'cm', 'third', '-w', '--output-watch-events', '--ignore-not-found']);
+    await kn(['create', '-f', '-'], configMaps(['third'], { events: 'yes' }));
+    const watch = k.start(['-n', ns, 'get', 'cm', '-l', 'events=yes', '-w', '--output-watch-events']);
     try {
-      // Nothing matches yet: kubectl still opens the watch (no header is printed for an empty list).
-      await new Promise((resolve) => setTimeout(resolve, 300));
-      await kn(['create', 'configmap', 'third']);
-      await kn(['label', 'cm', 'third', 'seen=yes']);
+      await watch.waitFor((out) => out.includes('third'));
+      await kn(['patch', 'cm', 'third', '--type=merge', '-p', '{"data":{"k2":"v2"}}']);
       await kn(['delete', 'cm', 'third']);
       await watch.waitFor((out) => out.includes('DELETED'));
       const table = parseTable(watch.stdout);
       expect(table.header).toEqual(['EVENT', 'NAME', 'DATA', 'AGE']);
-      expect(table.rows.map((r) => r.slice(0, 3))).toEqual([['ADDED', 'third', '0'], ['MODIFIED', 'third', '0'], ['DELETED', 'third', '0']]);
+      // The initial list arrives as ADDED; DELETED carries the last state.
+      expect(table.rows.map((r) => r.slice(0, 3))).toEqual([['ADDED', 'third', '1'], ['MODIFIED', 'third', '2'], ['DELETED', 'third', '2']]);
     } finally {
       await watch.stop();
     }
   });
 
   test('get -w -o name with --request-timeout ends by itself', async () => {
-    const watch = k.start(['-n', ns, 'get', 'cm', '-w', '--watch-only', '-o', 'name', '--request-timeout=2s']);
-    await new Promise((resolve) => setTimeout(resolve, 300));
-    await kn(['create', 'configmap', 'fourth']);
-    await watch.waitFor((out) => out.includes('configmap/fourth'));
+    await kn(['create', '-f', '-'], configMaps(['fourth-a'], { batch: 'four' }));
+    const watch = k.start(['-n', ns, 'get', 'cm', '-l', 'batch=four', '-w', '-o', 'name', '--request-timeout=2s']);
+    await watch.waitFor((out) => out.includes('configmap/fourth-a'));
+    await kn(['create', '-f', '-'], configMaps(['fourth-b'], { batch: 'four' }));
+    await watch.waitFor((out) => out.includes('configmap/fourth-b'));
     await watch.done();
-    expect(watch.stdout).toBe('configmap/fourth\n');
+    expect(watch.stdout).toBe('configmap/fourth-a\nconfigmap/fourth-b\n');
     expect(watch.exitCode).toBe(0);
   });
 
@@ -97,12 +98,12 @@ describe.each(kubectlBinaries())('kubectl $version', (binary) => {
     expect(result).toEqual({ code: 0, stdout: `${deleted('configmap "red-1"')}\n${deleted('configmap "red-2"')}\n`, stderr: '' });
     expect((await kn(['get', 'cm', '-l', 'color', '-o', 'name'])).stdout).toBe('configmap/blue-1\n');
     const none = await kn(['delete', 'cm', '-l', 'color=green']);
-    expect(none).toEqual({ code: 0, stdout: '', stderr: 'No resources found\n' });
+    expect(none).toEqual({ code: 0, stdout: 'No resources found\n', stderr: '' });
   });
 
   test('delete --all empties the namespace of that kind', async () => {
     const names = lines((await kn(['get', 'cm', '-o', 'name'])).stdout).map((n) => n.replace('configmap/', ''));
-    expect(names).toEqual(['blue-1', 'fourth', 'second']);
+    expect(names).toEqual(['blue-1', 'fourth-a', 'fourth-b', 'second']);
     const result = await kn(['delete', 'configmaps', '--all']);
     expect(result.code).toBe(0);
     expect(lines(result.stdout)).toEqual(names.map((n) => deleted(`configmap "${n}"`)));

@@ -19,7 +19,11 @@ export async function createObject(
   if (resource.namespaced) await requireActiveNamespace(ctx, namespace!, resource, object.metadata.name ?? '');
   prepareForCreate(resource, object, ctx);
   validate(resource, object);
-  if (options.dryRun) return viewOf(object);
+  if (options.dryRun) {
+    // Upstream's dry-run storage still answers AlreadyExists for a taken name.
+    if (await ctx.store.get(resource.key(namespace, object.metadata.name!))) throw errors.alreadyExists(resource.groupResource, object.metadata.name!);
+    return viewOf(object);
+  }
   try {
     return recordView(await ctx.store.create(resource.key(namespace, object.metadata.name!), object));
   } catch (err) {

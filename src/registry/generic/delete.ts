@@ -78,7 +78,9 @@ function decide(ctx: RegistryContext, resource: Resource, object: KubeObject, op
   const hasFinalizers = (meta.finalizers ?? []).length > 0;
   if (meta.deletionTimestamp) {
     // Already being deleted: a shorter grace period may bring the deadline forward; nothing else changes.
-    if (!hasFinalizers && grace <= 0) return { action: 'delete' };
+    // The resource's own lifecycle still holds it (a terminating namespace keeps its spec.finalizers).
+    const held = resource.strategy.onDelete?.(object, { now }) === 'keep';
+    if (!hasFinalizers && !held && grace <= 0) return { action: 'delete' };
     if (grace > 0 && grace < (meta.deletionGracePeriodSeconds ?? Infinity)) {
       meta.deletionGracePeriodSeconds = grace;
       meta.deletionTimestamp = rfc3339(now + grace * 1000);

@@ -30,13 +30,18 @@ export function hpaV2Strategy(): Strategy {
   return { tracksGeneration: true, applyDefaults: defaultHorizontalPodAutoscalerV2 };
 }
 
-/** RBAC objects are named by path segment rules (colons allowed: `system:controller:x`). */
+/** RBAC objects are named by path segment rules (colons allowed: `system:controller:x`); a PUT may create them. */
 export function rbacStrategy(): Strategy {
-  return { nameValidation: 'pathSegment' };
+  return { nameValidation: 'pathSegment', allowCreateOnUpdate: true };
 }
 
 export function roleBindingStrategy(): Strategy {
-  return { nameValidation: 'pathSegment', applyDefaults: defaultRoleBinding };
+  return { nameValidation: 'pathSegment', allowCreateOnUpdate: true, applyDefaults: defaultRoleBinding };
+}
+
+/** RuntimeClasses may be created by a PUT, as upstream's strategy allows. */
+export function runtimeClassStrategy(): Strategy {
+  return { allowCreateOnUpdate: true };
 }
 
 export function endpointSliceStrategy(): Strategy {
