@@ -66,7 +66,7 @@ export function prepareForCreate(resource: Resource, object: KubeObject, ctx: Re
   if (resource.tracksGeneration) meta.generation = 1;
   else delete meta.generation;
   // The main resource of a kind with a status subresource never takes status from a create.
-  if (resource.hasStatus && 'status' in object) object.status = {};
+  if (resource.hasStatus) object.status = {};
   resource.strategy.applyDefaults?.(object);
   resource.strategy.prepareForCreate?.(object, { now: ctx.clock.now() });
   dropEmptyMetaCollections(meta);
