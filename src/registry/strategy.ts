@@ -18,7 +18,7 @@ export interface TablePrinter {
 }
 
 export interface StrategyContext {
-  /** The clock's current time in ms since the epoch (never read Date.now() in a strategy). */
+  /** The clock's current time in ms since the epoch (strategies never read the system time themselves). */
   now: number;
 }
 

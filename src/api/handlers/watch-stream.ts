@@ -82,6 +82,5 @@ export async function serveWatch(
   startStream();
   api.watches.add(open);
   res.on('close', () => finish(false));
-  req.socket.setTimeout(0);
 }
 

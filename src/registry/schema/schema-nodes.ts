@@ -1,4 +1,4 @@
-// Compiles OpenAPI v2 definitions into closures that decode-check JSON the way upstream's typed Go decoder does.
+// Compiles OpenAPI v2 definitions into the Go types upstream decodes into: structs, lists, maps and leaf checks.
 import { base64ErrorOffset, quantityError, QUANTITY_FORMAT_ERROR } from './go-literals.js';
 import { RFC3339, RFC3339_MICRO, timeParseError } from './go-time.js';
 import { MAX_DEPTH_MESSAGE, MAX_NESTING_DEPTH, nestingExceeds } from './json-depth.js';
@@ -33,11 +33,14 @@ export interface Ctx {
 export const DEPTH_EXCEEDED: TypeMismatch = Object.freeze({ path: '', goStruct: '', jsonType: '', goType: '', message: MAX_DEPTH_MESSAGE });
 
 /** Whether a value the typed walk does not descend into (free-form, unknown) is too deep to have been scanned. */
-const tooDeep = (value: unknown, ctx: Ctx): boolean =>
+export const tooDeep = (value: unknown, ctx: Ctx): boolean =>
   typeof value === 'object' && value !== null && nestingExceeds(value, MAX_NESTING_DEPTH - ctx.depth);
 
-/** Checks a non-null value; returns an error that aborts decoding (an UnmarshalJSON failure), else records soft ones. */
-export type Check = (value: unknown, ctx: Ctx) => TypeMismatch | undefined;
+/**
+ * Checks a non-null scalar-ish value: returns an error that aborts decoding (an UnmarshalJSON
+ * failing), or records a saved one in ctx.soft as Go's decoder does and carries on.
+ */
+export type LeafCheck = (value: unknown, ctx: Ctx) => TypeMismatch | undefined;
 
 export interface Field {
   /** Embedded struct names then the JSON name: what Go pushes on its field stack. */
@@ -45,12 +48,24 @@ export interface Field {
   node: Node;
 }
 
+export interface StructNode {
+  kind: 'struct';
+  goStruct: string;
+  fields: Map<string, Field>;
+}
+
 export type Node =
-  | { kind: 'struct'; goStruct: string; fields: Map<string, Field>; check: Check }
-  | { kind: 'ref'; target: Node & { kind: 'struct' }; check: Check }
-  | { kind: 'slice' | 'map'; elem: Node; check: Check }
-  /** Scalars, Unmarshalers and free-form JSON: nothing inside is decoded strictly. */
-  | { kind: 'opaque'; check: Check };
+  | StructNode
+  /** A struct-typed field: a non-object is reported against the field's Go type name. */
+  | { kind: 'ref'; target: StructNode; goType: string }
+  | { kind: 'slice' | 'map'; elem: Node; goType: string }
+  /** Scalars, custom unmarshalers and free-form JSON: nothing inside is decoded strictly. */
+  | { kind: 'leaf'; check: LeafCheck }
+  /**
+   * An UnmarshalJSON running a decode of its own (apiextensions' JSONSchemaPropsOr*): `pick` names
+   * the node the value is decoded into afresh, an immediate error, or undefined when accepted.
+   */
+  | { kind: 'nested'; pick: (value: unknown, ctx: Ctx) => Node | TypeMismatch | undefined };
 
 export function jsonKind(value: unknown): string {
   if (typeof value === 'boolean') return 'bool';
@@ -78,12 +93,12 @@ function plainError(ctx: Ctx, message: string): TypeMismatch {
   return { path: ctx.stack.join('.'), goStruct: ctx.struct, jsonType: '', goType: '', message };
 }
 
-function soft(ctx: Ctx, mismatch: TypeMismatch): undefined {
+export function soft(ctx: Ctx, mismatch: TypeMismatch): undefined {
   if (ctx.soft === undefined) ctx.soft = mismatch;
   return undefined;
 }
 
-const isObject = (value: unknown): value is Record<string, unknown> =>
+export const isObject = (value: unknown): value is Record<string, unknown> =>
   typeof value === 'object' && value !== null && !Array.isArray(value);
 
 const INT_RANGE = {
@@ -93,7 +108,7 @@ const INT_RANGE = {
   uint8: [0, 255],
 } as const;
 
-function leaf(goType: string, base: 'string' | 'bool' | 'float64' | keyof typeof INT_RANGE): Check {
+function leaf(goType: string, base: 'string' | 'bool' | 'float64' | keyof typeof INT_RANGE): LeafCheck {
   if (base === 'string') return (v, ctx) => (typeof v === 'string' ? undefined : soft(ctx, typeError(ctx, jsonKind(v), goType)));
   if (base === 'bool') return (v, ctx) => (typeof v === 'boolean' ? undefined : soft(ctx, typeError(ctx, jsonKind(v), goType)));
   if (base === 'float64') {
@@ -112,7 +127,7 @@ function leaf(goType: string, base: 'string' | 'bool' | 'float64' | keyof typeof
 const uint8Check = leaf('uint8', 'uint8');
 
 /** []byte: a base64 string (a bad one is a plain saved error) or, as Go also allows, an array of bytes. */
-function bytesCheck(goType: string): Check {
+function bytesCheck(goType: string): LeafCheck {
   return (v, ctx) => {
     if (typeof v === 'string') {
       const offset = base64ErrorOffset(v);
@@ -125,20 +140,20 @@ function bytesCheck(goType: string): Check {
 }
 
 // Quantity.UnmarshalJSON parses any literal's text; numbers always parse, other non-strings never do.
-const quantityCheck: Check = (v, ctx) => {
+const quantityCheck: LeafCheck = (v, ctx) => {
   if (typeof v === 'number') return undefined;
   const problem = typeof v === 'string' ? quantityError(v) : QUANTITY_FORMAT_ERROR;
   return problem === undefined ? undefined : plainError(ctx, problem);
 };
 
 // IntOrString.UnmarshalJSON hands strings to a string and anything else to an int32 (stdlib Unmarshal).
-const intOrStringCheck: Check = (v, ctx) => {
+const intOrStringCheck: LeafCheck = (v, ctx) => {
   if (typeof v === 'string') return undefined;
   if (typeof v !== 'number') return typeError(ctx, jsonKind(v), 'int32');
   return Number.isInteger(v) && v >= INT_RANGE.int32[0] && v <= INT_RANGE.int32[1] ? undefined : typeError(ctx, numberLiteral(v), 'int32');
 };
 
-function timeCheck(layout: string): Check {
+function timeCheck(layout: string): LeafCheck {
   return (v, ctx) => {
     if (typeof v !== 'string') return typeError(ctx, jsonKind(v), 'string');
     const problem = timeParseError(layout, v);
@@ -146,46 +161,50 @@ function timeCheck(layout: string): Check {
   };
 }
 
-const anyCheck: Check = (v, ctx) => (tooDeep(v, ctx) ? DEPTH_EXCEEDED : undefined);
+const anyCheck: LeafCheck = (v, ctx) => (tooDeep(v, ctx) ? DEPTH_EXCEEDED : undefined);
 
 /**
- * An UnmarshalJSON that runs a fresh decode of its own (apiextensions' JSONSchemaPropsOr*): the
- * inner error comes back fatal, a type error gaining the outer context in front of its own path.
+ * The error an inner decode returns, as the outer decoder's addErrorContext leaves it: a type
+ * error gets the outer struct and field path in front of its own path; other errors pass as is.
  */
-function nested(node: Node, v: unknown, ctx: Ctx): TypeMismatch | undefined {
-  const inner: Ctx = { struct: '', stack: [], soft: undefined, depth: ctx.depth };
-  const found = node.check(v, inner) ?? inner.soft;
-  if (found === undefined || found.goType === '') return found;
-  const path = [...ctx.stack, found.path].filter(Boolean).join('.');
-  return { ...found, path, goStruct: ctx.struct, message: typeErrorText(ctx.struct, path, found.jsonType, found.goType) };
+export function withOuterContext(found: TypeMismatch, outer: Ctx): TypeMismatch {
+  if (found.goType === '') return found;
+  const path = [...outer.stack, found.path].filter(Boolean).join('.');
+  return { ...found, path, goStruct: outer.struct, message: typeErrorText(outer.struct, path, found.jsonType, found.goType) };
 }
 
 const APIEXT = 'io.k8s.apiextensions-apiserver.pkg.apis.apiextensions.v1.';
 const SCHEMA_PROPS = `${APIEXT}JSONSchemaProps`;
+const leafNode = (check: LeafCheck): Node => ({ kind: 'leaf', check });
+const ANY = leafNode(anyCheck);
 
 /** Definitions with a hand-written UnmarshalJSON upstream, which the schema alone cannot describe. */
-const SPECIAL: Record<string, (c: Compiler) => Check> = {
-  'io.k8s.apimachinery.pkg.api.resource.Quantity': () => quantityCheck,
-  'io.k8s.apimachinery.pkg.util.intstr.IntOrString': () => intOrStringCheck,
-  'io.k8s.apimachinery.pkg.apis.meta.v1.Time': () => timeCheck(RFC3339),
-  'io.k8s.apimachinery.pkg.apis.meta.v1.MicroTime': () => timeCheck(RFC3339_MICRO),
-  'io.k8s.apimachinery.pkg.apis.meta.v1.FieldsV1': () => anyCheck,
-  'io.k8s.apimachinery.pkg.runtime.RawExtension': () => anyCheck,
-  [`${APIEXT}JSON`]: () => anyCheck,
+const SPECIAL: Record<string, (c: Compiler) => Node> = {
+  'io.k8s.apimachinery.pkg.api.resource.Quantity': () => leafNode(quantityCheck),
+  'io.k8s.apimachinery.pkg.util.intstr.IntOrString': () => leafNode(intOrStringCheck),
+  'io.k8s.apimachinery.pkg.apis.meta.v1.Time': () => leafNode(timeCheck(RFC3339)),
+  'io.k8s.apimachinery.pkg.apis.meta.v1.MicroTime': () => leafNode(timeCheck(RFC3339_MICRO)),
+  'io.k8s.apimachinery.pkg.apis.meta.v1.FieldsV1': () => ANY,
+  'io.k8s.apimachinery.pkg.runtime.RawExtension': () => ANY,
+  [`${APIEXT}JSON`]: () => ANY,
+  // Each of these unmarshals an object as JSONSchemaProps, an array as a list, and ignores the rest
+  // (OrBool accepts booleans instead).
   [`${APIEXT}JSONSchemaPropsOrArray`]: (c) => {
     const one = c.ref(SCHEMA_PROPS);
     const many = c.slice(one, '[]v1.JSONSchemaProps');
-    return (v, ctx) => (isObject(v) ? nested(one, v, ctx) : Array.isArray(v) ? nested(many, v, ctx) : undefined);
+    return { kind: 'nested', pick: (v) => (isObject(v) ? one : Array.isArray(v) ? many : undefined) };
   },
   [`${APIEXT}JSONSchemaPropsOrBool`]: (c) => {
     const one = c.ref(SCHEMA_PROPS);
-    return (v, ctx) =>
-      isObject(v) ? nested(one, v, ctx) : typeof v === 'boolean' ? undefined : plainError(ctx, 'boolean or JSON schema expected');
+    return {
+      kind: 'nested',
+      pick: (v, ctx) => (isObject(v) ? one : typeof v === 'boolean' ? undefined : plainError(ctx, 'boolean or JSON schema expected')),
+    };
   },
   [`${APIEXT}JSONSchemaPropsOrStringArray`]: (c) => {
     const one = c.ref(SCHEMA_PROPS);
-    const strings = c.slice({ kind: 'opaque', check: leaf('string', 'string') }, '[]string');
-    return (v, ctx) => (isObject(v) ? nested(one, v, ctx) : Array.isArray(v) ? nested(strings, v, ctx) : undefined);
+    const strings = c.slice(leafNode(leaf('string', 'string')), '[]string');
+    return { kind: 'nested', pick: (v) => (isObject(v) ? one : Array.isArray(v) ? strings : undefined) };
   },
 };
 
@@ -236,7 +255,7 @@ function goFacts(definition: string): Map<string, { embeds: string[]; chain: str
 
 /** Builds nodes for one definitions object; struct nodes are shared, so recursive schemas close on themselves. */
 export class Compiler {
-  private readonly structs = new Map<string, Node & { kind: 'struct' }>();
+  private readonly structs = new Map<string, StructNode>();
   private readonly specials = new Map<string, Node>();
 
   constructor(private readonly definitions: Record<string, unknown>) {}
@@ -252,59 +271,18 @@ export class Compiler {
 
   /** A struct-typed field: Go reports a non-object there against the field's own type name. */
   ref(name: string, goType = derivedType({ $ref: name })): Node {
-    const special = this.special(name);
-    if (special) return special;
     const target = this.definition(name);
-    if (target.kind !== 'struct') return target;
-    return {
-      kind: 'ref',
-      target,
-      check: (v, ctx) => (isObject(v) ? target.check(v, ctx) : soft(ctx, typeError(ctx, jsonKind(v), goType))),
-    };
+    return target.kind === 'struct' ? { kind: 'ref', target, goType } : target;
   }
 
   slice(elem: Node, goType: string): Node {
-    return {
-      kind: 'slice',
-      elem,
-      check: (v, ctx) => {
-        if (!Array.isArray(v)) return soft(ctx, typeError(ctx, jsonKind(v), goType));
-        if (++ctx.depth > MAX_NESTING_DEPTH) return DEPTH_EXCEEDED;
-        for (let i = 0; i < v.length; i++) {
-          const item = v[i];
-          if (item === null) continue;
-          const fatal = elem.check(item, ctx);
-          if (fatal) return fatal;
-        }
-        ctx.depth--;
-        return undefined;
-      },
-    };
-  }
-
-  private map(elem: Node, goType: string): Node {
-    return {
-      kind: 'map',
-      elem,
-      check: (v, ctx) => {
-        if (!isObject(v)) return soft(ctx, typeError(ctx, jsonKind(v), goType));
-        if (++ctx.depth > MAX_NESTING_DEPTH) return DEPTH_EXCEEDED;
-        for (const key in v) {
-          const item = v[key];
-          if (item === null) continue;
-          const fatal = elem.check(item, ctx);
-          if (fatal) return fatal;
-        }
-        ctx.depth--;
-        return undefined;
-      },
-    };
+    return { kind: 'slice', elem, goType };
   }
 
   private special(name: string): Node | undefined {
     let node = this.specials.get(name);
     if (!node && SPECIAL[name]) {
-      node = { kind: 'opaque', check: SPECIAL[name](this) };
+      node = SPECIAL[name](this);
       this.specials.set(name, node);
     }
     return node;
@@ -314,67 +292,39 @@ export class Compiler {
   private schema(schema: Schema, chain: readonly string[], level: number): Node {
     const goType = chain[level] || derivedType(schema);
     if (schema.$ref) return this.ref(refName(schema.$ref), goType);
-    if (schema['x-kubernetes-int-or-string'] === true || schema.format === 'int-or-string') return { kind: 'opaque', check: intOrStringCheck };
-    if (schema['x-kubernetes-preserve-unknown-fields'] === true && !schema.properties) return { kind: 'opaque', check: anyCheck };
+    if (schema['x-kubernetes-int-or-string'] === true || schema.format === 'int-or-string') return leafNode(intOrStringCheck);
+    if (schema['x-kubernetes-preserve-unknown-fields'] === true && !schema.properties) return ANY;
     switch (schema.type) {
       case 'string':
-        return { kind: 'opaque', check: schema.format === 'byte' ? bytesCheck(goType) : leaf(goType, 'string') };
+        return leafNode(schema.format === 'byte' ? bytesCheck(goType) : leaf(goType, 'string'));
       case 'integer':
-        return { kind: 'opaque', check: leaf(goType, schema.format === 'int32' ? 'int32' : 'int64') };
+        return leafNode(leaf(goType, schema.format === 'int32' ? 'int32' : 'int64'));
       case 'number':
-        return { kind: 'opaque', check: leaf(goType, 'float64') };
+        return leafNode(leaf(goType, 'float64'));
       case 'boolean':
-        return { kind: 'opaque', check: leaf(goType, 'bool') };
+        return leafNode(leaf(goType, 'bool'));
       case 'array':
         return this.slice(this.schema(schema.items ?? {}, chain, level + 1), goType);
       case 'object':
         if (schema.properties) return this.struct('', schema);
-        if (typeof schema.additionalProperties === 'object') return this.map(this.schema(schema.additionalProperties, chain, level + 1), goType);
-        return { kind: 'opaque', check: anyCheck };
+        if (typeof schema.additionalProperties === 'object') {
+          return { kind: 'map', elem: this.schema(schema.additionalProperties, chain, level + 1), goType };
+        }
+        return ANY;
       default:
-        return { kind: 'opaque', check: anyCheck };
+        return ANY;
     }
   }
 
-  private struct(name: string, schema: Schema): Node & { kind: 'struct' } {
+  private struct(name: string, schema: Schema): StructNode {
     const known = name ? this.structs.get(name) : undefined;
     if (known) return known;
-    const goStruct = name.slice(name.lastIndexOf('.') + 1);
-    const fields = new Map<string, Field>();
-    const node: Node & { kind: 'struct' } = {
-      kind: 'struct',
-      goStruct,
-      fields,
-      check: (v, ctx) => {
-        const obj = v as Record<string, unknown>;
-        if (++ctx.depth > MAX_NESTING_DEPTH) return DEPTH_EXCEEDED;
-        const saved = ctx.struct;
-        const length = ctx.stack.length;
-        for (const key in obj) {
-          const item = obj[key];
-          if (item === null) continue; // null leaves Go's zero value
-          const field = fields.get(key);
-          if (field === undefined) {
-            // Unknown fields are dropped, but the scanner has still measured them.
-            if (tooDeep(item, ctx)) return DEPTH_EXCEEDED;
-            continue;
-          }
-          ctx.struct = goStruct;
-          for (const segment of field.segments) ctx.stack.push(segment);
-          const fatal = field.node.check(item, ctx);
-          ctx.stack.length = length;
-          ctx.struct = saved;
-          if (fatal) return fatal;
-        }
-        ctx.depth--;
-        return undefined;
-      },
-    };
-    if (name) this.structs.set(name, node); // before the fields, so recursion finds it
+    const node: StructNode = { kind: 'struct', goStruct: name.slice(name.lastIndexOf('.') + 1), fields: new Map() };
+    if (name) this.structs.set(name, node); // before the fields, so recursive schemas find it
     const facts = goFacts(name);
     for (const [prop, propSchema] of Object.entries(schema.properties ?? {})) {
       const fact = facts.get(prop);
-      fields.set(prop, { segments: [...(fact?.embeds ?? []), prop], node: this.schema(propSchema, fact?.chain ?? [], 0) });
+      node.fields.set(prop, { segments: [...(fact?.embeds ?? []), prop], node: this.schema(propSchema, fact?.chain ?? [], 0) });
     }
     return node;
   }

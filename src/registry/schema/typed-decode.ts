@@ -1,7 +1,8 @@
 // Rejects request bodies upstream's typed Go decoding would refuse (wrong JSON types, bad quantities, times, base64).
 import { ApiError, errors } from '../../meta/errors.js';
 import { MAX_DEPTH_MESSAGE, MAX_NESTING_DEPTH, nestingExceeds, summarizeObject } from './json-depth.js';
-import { Compiler, DEPTH_EXCEEDED, jsonKind, type Ctx, type Node, type TypeMismatch } from './schema-nodes.js';
+import { decodeWalk } from './decode-walk.js';
+import { Compiler, DEPTH_EXCEEDED, isObject, jsonKind, type Ctx, type Node, type TypeMismatch } from './schema-nodes.js';
 
 export type { TypeMismatch } from './schema-nodes.js';
 export { MAX_DEPTH_MESSAGE, MAX_NESTING_DEPTH } from './json-depth.js';
@@ -69,7 +70,7 @@ export function compileTypeChecker(
     checker = (object) => {
       if (object === null || object === undefined) return undefined;
       const ctx: Ctx = { struct: '', stack: [], soft: undefined, depth: 0 };
-      const found = interpretMismatch(object) ?? root.check(object, ctx) ?? ctx.soft;
+      const found = interpretMismatch(object) ?? decodeWalk(root, object, ctx) ?? ctx.soft;
       if (found === undefined) return undefined;
       // A clean walk has measured every subtree; after an error, the parts it skipped must be
       // measured too, as Go's scanner rejects a too-deep document before decoding any of it.
@@ -107,36 +108,29 @@ export function typeMismatchError(kind: string, version: string, mismatch: TypeM
  */
 export function unknownFields(definitions: Record<string, unknown>, definitionName: string, object: unknown): string[] {
   const found = new Set<string>();
-  // Recursion follows the schema, so its depth is bounded by MAX_NESTING_DEPTH; the type check
-  // (which callers run first) has already refused anything deeper.
-  const walk = (node: Node, value: unknown, path: string, depth: number): void => {
-    if (value === null || found.size >= MAX_STRICT_ERRORS || depth > MAX_NESTING_DEPTH) return;
-    switch (node.kind) {
-      case 'ref':
-        walk(node.target, value, path, depth);
-        return;
-      case 'struct':
-        if (typeof value !== 'object' || Array.isArray(value)) return;
-        for (const [key, item] of Object.entries(value as Record<string, unknown>)) {
-          const field = node.fields.get(key);
-          const child = path ? `${path}.${key}` : key;
-          if (field) walk(field.node, item, child, depth + 1);
-          else if (found.size < MAX_STRICT_ERRORS) found.add(child);
-        }
-        return;
-      case 'slice':
-        if (Array.isArray(value)) value.forEach((item, i) => walk(node.elem, item, `${path}[${i}]`, depth + 1));
-        return;
-      case 'map':
-        if (typeof value !== 'object' || Array.isArray(value)) return;
-        for (const [key, item] of Object.entries(value as Record<string, unknown>)) {
-          walk(node.elem, item, path ? `${path}.${key}` : key, depth + 1);
-        }
-        return;
-      default:
-        return;
+  // Work popped from the end; a null node marks an unknown field. Children go on in reverse, so
+  // the fields come out in document order, as the decoder meets them.
+  const pending: Array<[Node | null, unknown, string]> = [[rootNode(compiledFor(definitions), definitionName), object, '']];
+  while (pending.length > 0 && found.size < MAX_STRICT_ERRORS) {
+    const [maybeNode, value, path] = pending.pop()!;
+    if (maybeNode === null) {
+      found.add(path);
+      continue;
     }
-  };
-  walk(rootNode(compiledFor(definitions), definitionName), object, '', 1);
+    const node = maybeNode.kind === 'ref' ? maybeNode.target : maybeNode;
+    if (value === null) continue;
+    if (node.kind === 'struct' && isObject(value)) {
+      const keys = Object.keys(value);
+      for (let i = keys.length - 1; i >= 0; i--) {
+        const child = path ? `${path}.${keys[i]}` : keys[i];
+        pending.push([node.fields.get(keys[i])?.node ?? null, value[keys[i]], child]);
+      }
+    } else if (node.kind === 'map' && isObject(value)) {
+      const keys = Object.keys(value);
+      for (let i = keys.length - 1; i >= 0; i--) pending.push([node.elem, value[keys[i]], path ? `${path}.${keys[i]}` : keys[i]]);
+    } else if (node.kind === 'slice' && Array.isArray(value)) {
+      for (let i = value.length - 1; i >= 0; i--) pending.push([node.elem, value[i], `${path}[${i}]`]);
+    }
+  }
   return [...found];
 }
