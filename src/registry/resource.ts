@@ -1,9 +1,12 @@
 // A served resource: its upstream type facts, its strategy, and where its objects live in the store.
 import type { GroupResource } from '../meta/errors.js';
-import type { KubeObject } from '../meta/types.js';
 import type { ResourceType } from './resource-table.js';
 import { groupVersionString } from './resource-table.js';
 import type { Strategy } from './strategy.js';
+import type { TypeMismatch } from './schema/typed-decode.js';
+
+/** Finds the first value of the wrong JSON type for the kind's Go struct, as decoding into it would. */
+export type TypeCheck = (object: unknown) => TypeMismatch | undefined;
 
 export class Resource {
   readonly apiVersion: string;
@@ -19,6 +22,8 @@ export class Resource {
     readonly strategy: Strategy,
     /** The group/resource whose storage this resource shares (events.k8s.io events live with core events). */
     storageGroupResource: GroupResource,
+    /** Absent for kinds without a schema (nothing is type-checked then). */
+    readonly typeCheck?: TypeCheck,
   ) {
     this.apiVersion = groupVersionString(type.group, type.version);
     this.groupResource = { group: type.group, resource: type.resource };
@@ -43,11 +48,5 @@ export class Resource {
   /** The key prefix of a list: one namespace, or all of them when `namespace` is empty. */
   prefix(namespace: string | undefined): string {
     return this.namespaced && namespace ? `${this.storagePrefix}${namespace}/` : this.storagePrefix;
-  }
-
-  /** Whether a body's apiVersion/kind names this resource (absent fields are filled in by the caller). */
-  stampTypeMeta(object: KubeObject): void {
-    object.apiVersion = this.apiVersion;
-    object.kind = this.type.kind;
   }
 }

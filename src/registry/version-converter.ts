@@ -30,8 +30,8 @@ export class VersionConverter {
   }
 
   /** A request body in the served version, checked against it, then in the storage version. */
-  bodyToStorage(body: unknown): KubeObject {
-    return this.conversion.toStorage(checkBody(this.served, body));
+  bodyToStorage(body: unknown, origin: 'body' | 'patch' = 'body'): KubeObject {
+    return this.conversion.toStorage(checkBody(this.served, body, origin));
   }
 
   /** A field selector in the served version's field names, in the storage version's (unknown names kept, so they fail there). */
@@ -51,7 +51,7 @@ export class VersionConverter {
   }
 
   transform(transform: Transform): Transform {
-    return (current) => this.bodyToStorage(transform(this.conversion.fromStorage(current)));
+    return (current) => this.bodyToStorage(transform(this.conversion.fromStorage(current)), 'patch');
   }
 
   sink(sink: WatchSink): WatchSink {

@@ -5,23 +5,33 @@ import { errors } from '../../meta/errors.js';
 import { isPlainObject, type KubeObject, type ObjectMeta, type StatusCause } from '../../meta/types.js';
 import { invalidCause, nameValidators, validateObjectMeta } from '../../meta/validation.js';
 import type { Resource } from '../resource.js';
+import { typeMismatchError } from '../schema/typed-decode.js';
 import type { RegistryContext } from './context.js';
 
 /** Checks that a request body is an object of this resource's apiVersion and kind, filling them in when absent. */
-export function checkBody(resource: Resource, body: unknown): KubeObject {
+export function checkBody(resource: Resource, body: unknown, origin: 'body' | 'patch' = 'body'): KubeObject {
   if (!isPlainObject(body)) {
     throw errors.badRequest(`the body of the request was not a ${resource.kind} object`);
   }
   const object = body as KubeObject;
-  if (object.apiVersion !== undefined && object.apiVersion !== resource.apiVersion) {
+  const typed = typeof object.apiVersion !== 'object' && typeof object.kind !== 'object';
+  if (typed && object.apiVersion !== undefined && object.apiVersion !== resource.apiVersion) {
     throw errors.badRequest(
       `the API version in the data (${String(object.apiVersion)}) does not match the expected API version (${resource.apiVersion})`,
     );
   }
-  if (object.kind !== undefined && object.kind !== resource.kind) {
+  if (typed && object.kind !== undefined && object.kind !== resource.kind) {
     throw errors.badRequest(
       `the kind in the data (${String(object.kind)}) does not match the expected kind (${resource.kind})`,
     );
+  }
+  const mismatch = resource.typeCheck?.(object);
+  if (mismatch) {
+    if (origin === 'body') throw typeMismatchError(resource.kind, resource.type.version, mismatch);
+    // A patch that produces a value of the wrong type is a 422 on `patch`, as upstream's patcher reports it.
+    throw errors.invalid(resource.kind, resource.type.group, String(object.metadata?.name ?? ''), [
+      invalidCause('patch', JSON.stringify(object), mismatch.message),
+    ]);
   }
   if (object.metadata === undefined || object.metadata === null) object.metadata = {};
   if (!isPlainObject(object.metadata)) {

@@ -31,18 +31,24 @@ class Frame {
   obj: Record<string, unknown> | undefined = undefined;
   items: unknown[] | undefined = undefined;
   keys: string[] | undefined = undefined;
+  /** Next entry to decode, and how many there are. */
   i = 0;
   n = 0;
+  /** A struct's error context on entry, which Go restores after each of its fields. */
   struct = '';
   stack = 0;
   outer: Ctx | undefined = undefined;
 }
 
+// Frames kept between walks; a rare deep document should not pin thousands of them.
+const KEPT_FRAMES = 64;
+const IDLE: Ctx = { struct: '', stack: [], soft: undefined, depth: 0 };
+
 // The walk's state lives here rather than in closures made per call; walks never nest (leaf
 // checks do not start one), which `walking` enforces.
 const frames: Frame[] = [];
 let sp = 0;
-let ctx: Ctx = { struct: '', stack: [], soft: undefined, depth: 0 };
+let ctx: Ctx = IDLE;
 let walking = false;
 
 function push(t: number): Frame {
@@ -108,8 +114,10 @@ function run(): TypeMismatch | undefined {
   while (fatal === undefined && sp > 0) {
     const frame = frames[sp - 1];
     if (frame.t === STRUCT) {
-      // Go restores the error context after every field of an object.
-      ctx.stack.length = frame.stack;
+      // Go restores the error context after every field of an object. (Popping beats assigning
+      // .length, which V8 handles in its runtime.)
+      const stack = ctx.stack;
+      while (stack.length > frame.stack) stack.pop();
       ctx.struct = frame.struct;
       if (frame.i === frame.n) {
         release(frame);
@@ -166,7 +174,9 @@ export function decodeWalk(root: Node, value: unknown, outer: Ctx): TypeMismatch
     return enter(root, value) ?? run();
   } finally {
     for (let k = sp - 1; k >= 0; k--) release(frames[k]);
+    if (frames.length > KEPT_FRAMES) frames.length = KEPT_FRAMES;
     sp = 0;
+    ctx = IDLE;
     walking = false;
   }
 }
