@@ -30,6 +30,16 @@ export class Query {
     return Number(value);
   }
 
+  /** `fieldValidation`: Strict, Warn (the default) or Ignore; anything else is a 422 on the verb's options kind. */
+  fieldValidation(optionsKind: string): 'Strict' | 'Warn' | 'Ignore' | undefined {
+    const value = this.params.get('fieldValidation');
+    if (value === null || value === '') return undefined;
+    if (value === 'Strict' || value === 'Warn' || value === 'Ignore') return value;
+    throw errors.invalid(optionsKind, 'meta.k8s.io', '', [
+      { reason: 'FieldValueNotSupported', field: 'fieldValidation', message: `Unsupported value: ${JSON.stringify(value)}: supported values: "", "Ignore", "Strict", "Warn"` },
+    ]);
+  }
+
   /** `dryRun=All` (the only value upstream accepts); anything else is a 422 on the verb's options kind. */
   dryRun(optionsKind: string): boolean {
     const values = this.params.getAll('dryRun');

@@ -2,8 +2,9 @@
 import type { OpenAPIV2 } from 'openapi-types';
 import { conversions } from './conversion/index.js';
 import type { ServedConversion } from './registry.js';
-import { Resource, type TypeCheck } from './resource.js';
-import { compileTypeChecker } from './schema/typed-decode.js';
+import { schemaTree, type SchemaNode } from '../patch/schema-tree.js';
+import { Resource, type ResourceSchema } from './resource.js';
+import { compileTypeChecker, unknownFields } from './schema/typed-decode.js';
 import { buildResourceTable, type DiscoveryExtras, type ResourceType } from './resource-table.js';
 import type { Strategy } from './strategy.js';
 import * as apis from './strategies/cluster-apis.js';
@@ -71,11 +72,17 @@ export function builtinTypes(swagger: OpenAPIV2.Document, extras: DiscoveryExtra
   return cachedTable.types;
 }
 
-/** Compiles a kind's checker on its first use, so start-up does not pay for kinds a test never touches. */
-function lazyTypeCheck(swagger: OpenAPIV2.Document, definition: string | undefined): TypeCheck | undefined {
-  if (!definition || !swagger.definitions?.[definition]) return undefined;
-  let compiled: TypeCheck | undefined;
-  return (object) => (compiled ??= compileTypeChecker(swagger.definitions as Record<string, unknown>, definition))(object);
+/** A kind's schema views, each compiled on first use so start-up does not pay for kinds a test never touches. */
+function builtinSchema(swagger: OpenAPIV2.Document, definition: string | undefined): ResourceSchema | undefined {
+  const definitions = swagger.definitions as Record<string, unknown> | undefined;
+  if (!definition || !definitions?.[definition]) return undefined;
+  let checker: ReturnType<typeof compileTypeChecker> | undefined;
+  let node: SchemaNode | undefined;
+  return {
+    typeCheck: (object) => (checker ??= compileTypeChecker(definitions, definition))(object),
+    unknownFields: (object) => unknownFields(definitions, definition, object),
+    node: () => (node ??= schemaTree(definitions).root(definition)!),
+  };
 }
 
 export interface BuiltinApi {
@@ -88,7 +95,7 @@ export interface BuiltinApi {
 export function builtinApi(swagger: OpenAPIV2.Document, extras: DiscoveryExtras): BuiltinApi {
   const resources = builtinTypes(swagger, extras).map((type) => {
     const factory = strategies[`${type.group}/${type.version}/${type.resource}`] ?? strategies[`${type.group}/${type.resource}`];
-    return new Resource(type, factory ? factory() : {}, { group: type.group, resource: type.resource }, lazyTypeCheck(swagger, type.definition));
+    return new Resource(type, factory ? factory() : {}, { group: type.group, resource: type.resource }, builtinSchema(swagger, type.definition));
   });
   const find = (group: string, version: string, resource: string) =>
     resources.find((r) => r.type.group === group && r.type.version === version && r.type.resource === resource);

@@ -3,10 +3,18 @@ import type { GroupResource } from '../meta/errors.js';
 import type { ResourceType } from './resource-table.js';
 import { groupVersionString } from './resource-table.js';
 import type { Strategy } from './strategy.js';
+import type { SchemaNode } from '../patch/schema-tree.js';
 import type { TypeMismatch } from './schema/typed-decode.js';
 
-/** Finds the first value of the wrong JSON type for the kind's Go struct, as decoding into it would. */
-export type TypeCheck = (object: unknown) => TypeMismatch | undefined;
+/** What the kind's OpenAPI schema tells the pipeline; each part is compiled on first use. */
+export interface ResourceSchema {
+  /** The first value of the wrong JSON type for the kind's Go struct, as decoding into it would find. */
+  typeCheck(object: unknown): TypeMismatch | undefined;
+  /** Paths of fields the kind does not declare, worded as upstream's strict decoder words them. */
+  unknownFields(object: unknown): string[];
+  /** The schema navigator strategic merge patch, apply and pruning walk. */
+  node(): SchemaNode;
+}
 
 export class Resource {
   readonly apiVersion: string;
@@ -22,8 +30,8 @@ export class Resource {
     readonly strategy: Strategy,
     /** The group/resource whose storage this resource shares (events.k8s.io events live with core events). */
     storageGroupResource: GroupResource,
-    /** Absent for kinds without a schema (nothing is type-checked then). */
-    readonly typeCheck?: TypeCheck,
+    /** Absent for kinds without a schema (nothing is type-checked or pruned then). */
+    readonly schema?: ResourceSchema,
   ) {
     this.apiVersion = groupVersionString(type.group, type.version);
     this.groupResource = { group: type.group, resource: type.resource };

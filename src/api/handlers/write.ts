@@ -25,21 +25,32 @@ function writeOptions(req: IncomingMessage, query: Query, optionsKind: string, s
   return {
     dryRun: query.dryRun(optionsKind),
     fieldManager: query.string('fieldManager'),
+    fieldValidation: query.fieldValidation(optionsKind),
+    warnings: [],
     userAgent: req.headers['user-agent'],
     subresource,
   };
 }
 
+/** Warnings gathered while handling the write (unknown fields under fieldValidation=Warn) as `Warning` headers. */
+function sendWarnings(res: ServerResponse, options: WriteOptions): void {
+  if (options.warnings?.length) res.setHeader('Warning', options.warnings.map((w) => `299 - ${JSON.stringify(w)}`));
+}
+
 export async function handleCreate(api: ApiContext, req: IncomingMessage, res: ServerResponse, resource: Resource, namespace: string | undefined, query: Query): Promise<void> {
   const body = decodeObjectBody(await readRawBody(req), req.headers['content-type']);
-  const view = await api.registry.create(resource, namespace, body, writeOptions(req, query, 'CreateOptions'));
+  const options = writeOptions(req, query, 'CreateOptions');
+  const view = await api.registry.create(resource, namespace, body, options);
+  sendWarnings(res, options);
   // Review kinds (SelfSubjectAccessReview…) answer 201 as upstream does, though nothing is stored.
   sendObject(api, req, res, resource, view, 201, query);
 }
 
 export async function handleUpdate(api: ApiContext, req: IncomingMessage, res: ServerResponse, resource: Resource, namespace: string | undefined, name: string, query: Query, subresource?: string): Promise<void> {
   const body = decodeObjectBody(await readRawBody(req), req.headers['content-type']);
-  const { view, created } = await api.registry.update(resource, namespace, name, body, writeOptions(req, query, 'UpdateOptions', subresource));
+  const options = writeOptions(req, query, 'UpdateOptions', subresource);
+  const { view, created } = await api.registry.update(resource, namespace, name, body, options);
+  sendWarnings(res, options);
   sendObject(api, req, res, resource, view, created ? 201 : 200, query);
 }
 
@@ -69,6 +80,7 @@ export async function handlePatch(api: ApiContext, req: IncomingMessage, res: Se
       throw errors.unsupportedMediaType(patchMediaTypes);
   }
   const view = await api.registry.patch(resource, namespace, name, transform, options);
+  sendWarnings(res, options);
   sendObject(api, req, res, resource, view, 200, query);
 }
 

@@ -27,6 +27,10 @@ export interface WriteOptions {
   userAgent?: string;
   /** `status` for writes to /status; undefined for the main resource. */
   subresource?: string;
+  /** What to do with unknown fields (default Warn, as the apiserver's). */
+  fieldValidation?: 'Strict' | 'Warn' | 'Ignore';
+  /** Collects `Warning` header texts for the response. */
+  warnings?: string[];
 }
 
 export interface DeleteOptions {

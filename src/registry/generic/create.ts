@@ -13,7 +13,7 @@ export async function createObject(
   body: unknown,
   options: WriteOptions = {},
 ): Promise<ObjectView> {
-  const object = checkBody(resource, body);
+  const object = checkBody(resource, body, 'body', options);
   if (resource.strategy.review) return viewOf(resource.strategy.review(object));
   checkNamespace(resource, object, namespace);
   if (resource.namespaced) await requireActiveNamespace(ctx, namespace!, resource, object.metadata.name ?? '');

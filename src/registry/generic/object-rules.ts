@@ -6,10 +6,16 @@ import { isPlainObject, type KubeObject, type ObjectMeta, type StatusCause } fro
 import { invalidCause, nameValidators, validateObjectMeta } from '../../meta/validation.js';
 import type { Resource } from '../resource.js';
 import { typeMismatchError } from '../schema/typed-decode.js';
-import type { RegistryContext } from './context.js';
+import type { RegistryContext, WriteOptions } from './context.js';
+import { validateFields } from './field-validation.js';
 
 /** Checks that a request body is an object of this resource's apiVersion and kind, filling them in when absent. */
-export function checkBody(resource: Resource, body: unknown, origin: 'body' | 'patch' = 'body'): KubeObject {
+export function checkBody(
+  resource: Resource,
+  body: unknown,
+  origin: 'body' | 'patch' = 'body',
+  options: WriteOptions = {},
+): KubeObject {
   if (!isPlainObject(body)) {
     throw errors.badRequest(`the body of the request was not a ${resource.kind} object`);
   }
@@ -25,7 +31,7 @@ export function checkBody(resource: Resource, body: unknown, origin: 'body' | 'p
       `the kind in the data (${String(object.kind)}) does not match the expected kind (${resource.kind})`,
     );
   }
-  const mismatch = resource.typeCheck?.(object);
+  const mismatch = resource.schema?.typeCheck(object);
   if (mismatch) {
     if (origin === 'body') throw typeMismatchError(resource.kind, resource.type.version, mismatch);
     // A patch that produces a value of the wrong type is a 422 on `patch`, as upstream's patcher reports it.
@@ -33,6 +39,7 @@ export function checkBody(resource: Resource, body: unknown, origin: 'body' | 'p
       invalidCause('patch', JSON.stringify(object), mismatch.message),
     ]);
   }
+  validateFields(resource, object, options.fieldValidation ?? 'Warn', options.warnings);
   if (object.metadata === undefined || object.metadata === null) object.metadata = {};
   if (!isPlainObject(object.metadata)) {
     throw errors.badRequest(`json: cannot unmarshal ${jsonTypeName(object.metadata)} into Go struct field ${resource.kind}.metadata of type v1.ObjectMeta`);

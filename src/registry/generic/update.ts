@@ -22,7 +22,7 @@ export async function updateObject(
   body: unknown,
   options: WriteOptions = {},
 ): Promise<{ view: ObjectView; created: boolean }> {
-  const object = checkBody(resource, body);
+  const object = checkBody(resource, body, 'body', options);
   if (object.metadata.name !== undefined && object.metadata.name !== name) {
     throw errors.badRequest(`the name of the object (${object.metadata.name}) does not match the name on the URL (${name})`);
   }
@@ -64,7 +64,7 @@ export async function guaranteedUpdate(
     const current = await ctx.store.get(key);
     if (!current) throw errors.notFound(resource.groupResource, name);
     const old = current.object as KubeObject;
-    const incoming = checkBody(resource, transform(structuredClone(old) as KubeObject), 'patch');
+    const incoming = checkBody(resource, transform(structuredClone(old) as KubeObject), 'patch', { ...options, warnings: attempt === 0 ? options.warnings : undefined });
     if (incoming.metadata.name !== name) {
       throw errors.badRequest(`the name of the object (${String(incoming.metadata.name)}) does not match the name on the URL (${name})`);
     }
