@@ -9,6 +9,7 @@ import { deletedStatus } from '../../registry/generic/delete.js';
 import type { Resource } from '../../registry/resource.js';
 import type { ApiContext } from '../api-context.js';
 import { decodeObjectBody, parseJson, parseYamlBody, readRawBody } from '../body.js';
+import { scanFields } from '../duplicate-fields.js';
 import { mediaType } from '../negotiation.js';
 import { checkDryRun, type Query } from '../query.js';
 import { listBytes, sendBytes, sendJson } from '../respond.js';
@@ -37,9 +38,17 @@ function sendWarnings(res: ServerResponse, options: WriteOptions): void {
   if (options.warnings?.length) res.setHeader('Warning', options.warnings.map((w) => `299 - ${JSON.stringify(w)}`));
 }
 
+/** Duplicate keys can only be seen in the raw text; scanned unless the client asked to ignore field problems. */
+function scanBody(raw: Buffer, contentType: string | undefined, options: WriteOptions): void {
+  if (options.fieldValidation === 'Ignore' || mediaType(contentType ?? 'application/json') !== 'application/json') return;
+  options.fieldScan = scanFields(raw.toString('utf8'));
+}
+
 export async function handleCreate(api: ApiContext, req: IncomingMessage, res: ServerResponse, resource: Resource, namespace: string | undefined, query: Query): Promise<void> {
-  const body = decodeObjectBody(await readRawBody(req), req.headers['content-type']);
+  const raw = await readRawBody(req);
+  const body = decodeObjectBody(raw, req.headers['content-type']);
   const options = writeOptions(req, query, 'CreateOptions');
+  scanBody(raw, req.headers['content-type'], options);
   const view = await api.registry.create(resource, namespace, body, options);
   sendWarnings(res, options);
   // Review kinds (SelfSubjectAccessReview…) answer 201 as upstream does, though nothing is stored.
@@ -47,8 +56,10 @@ export async function handleCreate(api: ApiContext, req: IncomingMessage, res: S
 }
 
 export async function handleUpdate(api: ApiContext, req: IncomingMessage, res: ServerResponse, resource: Resource, namespace: string | undefined, name: string, query: Query, subresource?: string): Promise<void> {
-  const body = decodeObjectBody(await readRawBody(req), req.headers['content-type']);
+  const raw = await readRawBody(req);
+  const body = decodeObjectBody(raw, req.headers['content-type']);
   const options = writeOptions(req, query, 'UpdateOptions', subresource);
+  scanBody(raw, req.headers['content-type'], options);
   const { view, created } = await api.registry.update(resource, namespace, name, body, options);
   sendWarnings(res, options);
   sendObject(api, req, res, resource, view, created ? 201 : 200, query);

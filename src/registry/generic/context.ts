@@ -3,6 +3,7 @@ import type { Clock } from '../../clock/clock.js';
 import type { KubeObject } from '../../meta/types.js';
 import type { Store, StoredRecord } from '../../store/types.js';
 import type { Resource } from '../resource.js';
+import type { FieldScan } from './field-validation.js';
 
 export interface RegistryContext {
   store: Store;
@@ -31,6 +32,8 @@ export interface WriteOptions {
   fieldValidation?: 'Strict' | 'Warn' | 'Ignore';
   /** Collects `Warning` header texts for the response. */
   warnings?: string[];
+  /** Duplicate keys found in the raw body, for fieldValidation. */
+  fieldScan?: FieldScan;
 }
 
 export interface DeleteOptions {

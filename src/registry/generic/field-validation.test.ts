@@ -73,3 +73,23 @@ test('a merge patch adding an unknown field under Strict is rejected; under Warn
   expect(warn.headers.get('warning')).toBe('299 - "unknown field \\"spec.zzz\\""');
   expect((await warn.json()).spec.zzz).toBeUndefined();
 });
+
+test('duplicate keys are reported with unknown fields in document order, as upstream words them', async () => {
+  const body = `{"apiVersion":"apps/v1","kind":"Deployment","metadata":{"name":"dupe","name":"dupe","unknownMeta":"x"},
+    "spec":{"unknown1":"a","paused":true,"paused":false,"selector":{"matchLabels":{"app":"n"}},
+    "template":{"metadata":{"labels":{"app":"n"}},"spec":{"containers":[{"name":"n","image":"i","unknownNested":1,"imagePullPolicy":"Always","imagePullPolicy":"Never"}]}}}}`;
+  const strict = await fetch(`${cluster.url}/apis/apps/v1/namespaces/default/deployments?fieldValidation=Strict`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body,
+  });
+  expect(strict.status).toBe(400);
+  expect((await strict.json()).message).toBe(
+    'Deployment in version "v1" cannot be handled as a Deployment: strict decoding error: duplicate field "metadata.name", unknown field "metadata.unknownMeta", unknown field "spec.unknown1", duplicate field "spec.paused", unknown field "spec.template.spec.containers[0].unknownNested", duplicate field "spec.template.spec.containers[0].imagePullPolicy"',
+  );
+  const warn = await fetch(`${cluster.url}/apis/apps/v1/namespaces/default/deployments`, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+  expect(warn.status).toBe(201);
+  expect(warn.headers.get('warning')).toContain('299 - "duplicate field \\"spec.paused\\""');
+  // The last value wins, as Go's decoder keeps it.
+  expect((await warn.json()).spec.paused).toBe(false);
+});

@@ -8,6 +8,14 @@ export type FieldValidation = 'Strict' | 'Warn' | 'Ignore';
 
 export const fieldValidationValues: readonly string[] = ['Ignore', 'Strict', 'Warn'];
 
+/** What a scan of the raw request body found (the HTTP layer makes it; parsed JSON has lost duplicates). */
+export interface FieldScan {
+  /** Paths of repeated keys with the offset of the repeat, in document order. */
+  duplicates: { path: string; at: number }[];
+  /** The offset where each key path first appears: lets other findings be reported in document order. */
+  firstSeen: Map<string, number>;
+}
+
 /**
  * Unknown fields never reach storage (typed decoding drops them); what differs is whether the client hears of it.
  * `warnings` collects the `Warning` header texts for the response.
@@ -17,18 +25,28 @@ export function validateFields(
   object: KubeObject,
   mode: FieldValidation,
   warnings: string[] | undefined,
+  scan?: FieldScan,
 ): void {
   const schema = resource.schema;
-  if (!schema) return;
+  if (!schema || mode === 'Ignore') {
+    if (schema) prune(schema.node(), object);
+    return;
+  }
   const unknown = schema.unknownFields(object);
-  if (unknown.length === 0) return;
-  const problems = unknown.map((field) => `unknown field "${field}"`);
+  const duplicates = scan?.duplicates ?? [];
+  if (unknown.length === 0 && duplicates.length === 0) return;
+  // Upstream reports both kinds in the order its decoder met them in the body.
+  const found = [
+    ...duplicates.map((d) => ({ at: d.at, text: `duplicate field "${d.path}"` })),
+    ...unknown.map((field, i) => ({ at: scan?.firstSeen.get(field) ?? Number.MAX_SAFE_INTEGER + i, text: `unknown field "${field}"` })),
+  ].sort((a, b) => a.at - b.at);
+  const problems = found.map((f) => f.text);
   if (mode === 'Strict') {
     const kind = resource.kind;
     throw errors.badRequest(`${kind} in version "${resource.type.version}" cannot be handled as a ${kind}: strict decoding error: ${problems.join(', ')}`);
   }
   if (mode === 'Warn') warnings?.push(...problems);
-  prune(schema.node(), object);
+  if (unknown.length > 0) prune(schema.node(), object);
 }
 
 /** Deletes every field the schema does not declare, in place (maps and lists are walked, free-form values kept). */

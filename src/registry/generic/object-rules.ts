@@ -39,7 +39,7 @@ export function checkBody(
       invalidCause('patch', JSON.stringify(object), mismatch.message),
     ]);
   }
-  validateFields(resource, object, options.fieldValidation ?? 'Warn', options.warnings);
+  validateFields(resource, object, options.fieldValidation ?? 'Warn', options.warnings, options.fieldScan);
   if (object.metadata === undefined || object.metadata === null) object.metadata = {};
   if (!isPlainObject(object.metadata)) {
     throw errors.badRequest(`json: cannot unmarshal ${jsonTypeName(object.metadata)} into Go struct field ${resource.kind}.metadata of type v1.ObjectMeta`);

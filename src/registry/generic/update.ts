@@ -64,7 +64,7 @@ export async function guaranteedUpdate(
     const current = await ctx.store.get(key);
     if (!current) throw errors.notFound(resource.groupResource, name);
     const old = current.object as KubeObject;
-    const incoming = checkBody(resource, transform(structuredClone(old) as KubeObject), 'patch', { ...options, warnings: attempt === 0 ? options.warnings : undefined });
+    const incoming = checkBody(resource, transform(structuredClone(old) as KubeObject), 'patch', { ...options, fieldScan: undefined, warnings: attempt === 0 ? options.warnings : undefined });
     if (incoming.metadata.name !== name) {
       throw errors.badRequest(`the name of the object (${String(incoming.metadata.name)}) does not match the name on the URL (${name})`);
     }
