@@ -1,35 +1,37 @@
-// Tests for the printer registry: keys, the NAME column contract, and that every row matches its columns.
+// Tests for the printers as the built-in strategies wire them: the NAME column contract and one cell per column.
 import type { KubeObject } from '../../meta/types.js';
-import { defaultTable, includesNameColumn, nameColumn, tablePrinterFor, tablePrinters } from './index.js';
+import { loadSwagger } from '../../openapi/openapi-v2.js';
+import { builtinApi } from '../builtins.js';
+import { defaultTable, includesNameColumn, nameColumn } from './index.js';
 
 const NOW = Date.parse('2025-06-01T12:00:00Z');
+const printed = builtinApi(loadSwagger(), {}).resources.filter((r) => r.strategy.table);
+const key = (r: (typeof printed)[number]) => `${r.type.group}/${r.type.version}/${r.type.resource}`;
 
-describe('printer registry', () => {
-  it('keys printers by group/resource with the core group empty', () => {
-    expect(Object.keys(tablePrinters).sort()).toEqual([
-      '/configmaps',
-      '/endpoints',
-      '/events',
-      '/namespaces',
-      '/nodes',
-      '/persistentvolumeclaims',
-      '/persistentvolumes',
-      '/pods',
-      '/replicationcontrollers',
-      '/secrets',
-      '/serviceaccounts',
-      '/services',
-      'apps/daemonsets',
-      'apps/deployments',
-      'apps/replicasets',
-      'apps/statefulsets',
-      'batch/cronjobs',
-      'batch/jobs',
-      'events.k8s.io/events',
-      'networking.k8s.io/ingresses',
+describe('printers wired into strategies', () => {
+  it('covers the kinds kubectl get prints with their own columns', () => {
+    expect(printed.map(key).sort()).toEqual([
+      '/v1/configmaps',
+      '/v1/endpoints',
+      '/v1/events',
+      '/v1/namespaces',
+      '/v1/nodes',
+      '/v1/persistentvolumeclaims',
+      '/v1/persistentvolumes',
+      '/v1/pods',
+      '/v1/replicationcontrollers',
+      '/v1/secrets',
+      '/v1/serviceaccounts',
+      '/v1/services',
+      'apps/v1/daemonsets',
+      'apps/v1/deployments',
+      'apps/v1/replicasets',
+      'apps/v1/statefulsets',
+      'batch/v1/cronjobs',
+      'batch/v1/jobs',
+      'events.k8s.io/v1/events',
+      'networking.k8s.io/v1/ingresses',
     ]);
-    expect(tablePrinterFor('', 'pods')).toBe(tablePrinters['/pods']);
-    expect(tablePrinterFor('rbac.authorization.k8s.io', 'roles')).toBe(defaultTable);
   });
 
   it('exports the NAME column with the ObjectMeta name description', () => {
@@ -43,17 +45,16 @@ describe('printer registry', () => {
   });
 
   it('flags only the event printers as carrying their own NAME', () => {
-    const selfNamed = Object.entries(tablePrinters)
-      .filter(([, p]) => includesNameColumn(p))
-      .map(([k]) => k);
-    expect(selfNamed).toEqual(['/events', 'events.k8s.io/events']);
+    const selfNamed = printed.filter((r) => includesNameColumn(r.strategy.table!)).map(key);
+    expect(selfNamed).toEqual(['/v1/events', 'events.k8s.io/v1/events']);
     expect(includesNameColumn(defaultTable)).toBe(false);
   });
 
   it('yields one cell per column, even for a bare object', () => {
     const bare: KubeObject = { metadata: { name: 'x', creationTimestamp: '2025-06-01T11:00:00Z' } };
-    for (const [key, printer] of Object.entries({ ...tablePrinters, default: defaultTable })) {
-      expect([key, printer.cells(bare, NOW).length]).toEqual([key, printer.columns.length]);
+    for (const r of printed) {
+      const printer = r.strategy.table!;
+      expect([key(r), printer.cells(bare, NOW).length]).toEqual([key(r), printer.columns.length]);
       for (const c of printer.columns) expect(c.description).not.toBe('');
     }
   });

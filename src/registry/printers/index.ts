@@ -1,4 +1,4 @@
-// Server-side printers (meta.k8s.io/v1 Table columns and cells) keyed by "<group>/<resource>".
+// Server-side printers (meta.k8s.io/v1 Table columns and cells); each resource's strategy picks its own.
 import type { TablePrinter } from '../strategy.js';
 import { cronJobTable, jobTable } from './batch-tables.js';
 import { configMapTable, namespaceTable, secretTable, serviceAccountTable } from './config-tables.js';
@@ -43,35 +43,6 @@ export {
   serviceTable,
   statefulSetTable,
 };
-
-/** Printers by "<group>/<resource>"; the core group is "", so pods are "/pods". */
-export const tablePrinters: Readonly<Record<string, TablePrinter>> = Object.freeze({
-  '/pods': podTable,
-  '/replicationcontrollers': replicationControllerTable,
-  '/services': serviceTable,
-  '/endpoints': endpointsTable,
-  '/nodes': nodeTable,
-  '/namespaces': namespaceTable,
-  '/configmaps': configMapTable,
-  '/secrets': secretTable,
-  '/serviceaccounts': serviceAccountTable,
-  '/events': eventTable,
-  '/persistentvolumes': persistentVolumeTable,
-  '/persistentvolumeclaims': persistentVolumeClaimTable,
-  'apps/deployments': deploymentTable,
-  'apps/replicasets': replicaSetTable,
-  'apps/statefulsets': statefulSetTable,
-  'apps/daemonsets': daemonSetTable,
-  'batch/jobs': jobTable,
-  'batch/cronjobs': cronJobTable,
-  'events.k8s.io/events': eventsV1EventTable,
-  'networking.k8s.io/ingresses': ingressTable,
-});
-
-/** The printer for a resource, or the AGE-only default. */
-export function tablePrinterFor(group: string, resource: string): TablePrinter {
-  return tablePrinters[`${group}/${resource}`] ?? defaultTable;
-}
 
 /**
  * True for printers whose columns already contain NAME (the event printers, where it is last and
