@@ -12,6 +12,8 @@ export interface SchemaNode {
   readonly listMapKeys: readonly string[];
   /** `x-kubernetes-map-type` on maps and structs (`atomic` structs are replaced whole by apply). */
   readonly mapType: 'atomic' | 'granular' | undefined;
+  /** The definition this position resolves to (`io.k8s.api.apps.v1.DeploymentSpec`); undefined for inline schemas. */
+  readonly definition?: string;
   /** The schema of a struct's field, or undefined when the struct does not declare it. */
   field(name: string): SchemaNode | undefined;
   /** The schema of a map's values or a list's items. */
@@ -40,6 +42,7 @@ class Node implements SchemaNode {
     private readonly site: Json,
     /** The resolved schema ($ref followed). */
     private readonly resolved: Json,
+    readonly definition?: string,
   ) {
     const ext = (name: string) => site[name] ?? resolved[name];
     this.patchStrategies = typeof ext('x-kubernetes-patch-strategy') === 'string' ? (ext('x-kubernetes-patch-strategy') as string).split(',') : [];
@@ -99,13 +102,14 @@ export class SchemaTree {
   node(site: Json): SchemaNode {
     const ref = site.$ref as string | undefined;
     if (!ref) return new Node(this, site, site);
+    const definition = ref.startsWith(refPrefix) ? ref.slice(refPrefix.length) : undefined;
     const hasSiteExtensions = Object.keys(site).some((k) => k.startsWith('x-kubernetes-'));
     if (!hasSiteExtensions) {
       let cached = this.byRef.get(ref);
-      if (!cached) this.byRef.set(ref, (cached = new Node(this, site, this.resolve(ref))));
+      if (!cached) this.byRef.set(ref, (cached = new Node(this, site, this.resolve(ref), definition)));
       return cached;
     }
-    return new Node(this, site, this.resolve(ref));
+    return new Node(this, site, this.resolve(ref), definition);
   }
 
   private resolve(ref: string): Json {

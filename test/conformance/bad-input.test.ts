@@ -80,8 +80,9 @@ describe('bodies', () => {
     await rejected(() => h.api.patch(existing, '{"data":{"k":"x"}}', 'text/plain'), 415, 'UnsupportedMediaType');
   });
 
-  test('a strategic merge patch is a 415 (not implemented yet)', async () => {
-    await rejected(() => h.api.patch(existing, { data: { k: 'smp' } }, 'application/strategic-merge-patch+json'), 415, 'UnsupportedMediaType');
+  test('a strategic merge patch that is not a JSON object is a 400; a bad directive is a 400', async () => {
+    await rejected(() => h.api.patch(existing, '[1]', 'application/strategic-merge-patch+json'), 400, 'BadRequest');
+    await rejected(() => h.api.patch(existing, { data: { k: 'smp' }, $patch: 'bogus' }, 'application/strategic-merge-patch+json'), 400, 'BadRequest');
   });
 
   test('a JSON patch that is not a list of operations is a 400; one whose test fails is a 422', async () => {

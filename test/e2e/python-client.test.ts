@@ -74,10 +74,8 @@ print(json.dumps({
   expect(out.missing).toEqual({ status: 404, reason: 'NotFound' });
 });
 
-// python's rest.py turns a dict-bodied json-patch into application/strategic-merge-patch+json, which kubefake does not
-// implement yet (README "Current limitations"): this documents the gap and starts failing, to be made a plain test,
-// once strategic merge patch lands.
-test.failing('a dict-bodied typed patch (sent as a strategic merge patch) updates the object', async () => {
+// python's rest.py sends a dict-bodied typed patch as application/strategic-merge-patch+json.
+test('a dict-bodied typed patch (sent as a strategic merge patch) updates the object', async () => {
   const out = await py(`
 v1 = client.CoreV1Api()
 v1.create_namespaced_config_map("default", client.V1ConfigMap(metadata=client.V1ObjectMeta(name="py-smp"), data={"a": "1"}))

@@ -6,6 +6,9 @@ import { errors } from '../../meta/errors.js';
 import { isPlainObject, type KubeObject } from '../../meta/types.js';
 import { applyJsonPatch } from '../../patch/json-patch.js';
 import { applyMergePatch } from '../../patch/merge-patch.js';
+import { schemaTree, type SchemaNode } from '../../patch/schema-tree.js';
+import { applyStrategicMergePatch } from '../../patch/strategic-merge.js';
+import { loadSwagger } from '../../openapi/openapi-v2.js';
 import { applyScale, scaleOf, scaleView } from '../../registry/generic/scale.js';
 import type { Resource } from '../../registry/resource.js';
 import type { ApiContext } from '../api-context.js';
@@ -30,13 +33,20 @@ export async function handleScale(api: ApiContext, req: IncomingMessage, res: Se
     const patch = parseJson(raw);
     if (type === 'application/json-patch+json') toScale = (current) => applyJsonPatch(scaleOf(current), patch);
     else if (type === 'application/merge-patch+json') toScale = (current) => applyMergePatch(scaleOf(current), patch);
-    else throw errors.unsupportedMediaType(['application/json-patch+json', 'application/merge-patch+json']);
+    else if (type === 'application/strategic-merge-patch+json') toScale = (current) => applyStrategicMergePatch(scaleOf(current), patch, scaleSchema());
+    else throw errors.unsupportedMediaType(['application/json-patch+json', 'application/merge-patch+json', 'application/strategic-merge-patch+json']);
   }
   const view = await api.registry.patch(resource, namespace, name, (current) => applyScale(resource, current, toScale(current)), {
     dryRun,
     fieldManager: query.string('fieldManager'),
   });
   sendView(res, 200, scaleView(view));
+}
+
+let scaleNode: SchemaNode | undefined;
+function scaleSchema(): SchemaNode {
+  scaleNode ??= schemaTree(loadSwagger().definitions as Record<string, unknown>).root('io.k8s.api.autoscaling.v1.Scale')!;
+  return scaleNode;
 }
 
 function successStatus(code: number) {

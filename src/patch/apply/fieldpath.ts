@@ -1,0 +1,268 @@
+// Field sets as upstream structured-merge-diff's fieldpath.Set: a sorted trie of paths, its set algebra and FieldsV1 JSON.
+import { isPlainObject } from '../../meta/types.js';
+import {
+  compareElements,
+  deserializeElement,
+  elementString,
+  PathElementError,
+  serializeElement,
+  type Path,
+  type PathElement,
+} from './path-element.js';
+
+interface Child {
+  readonly pe: PathElement;
+  readonly set: FieldSet;
+}
+
+/** Index of pe in a sorted array, or -(insertion point) - 1 when absent. */
+function search<T>(items: readonly T[], pe: PathElement, elementOf: (item: T) => PathElement): number {
+  let lo = 0;
+  let hi = items.length - 1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    const c = compareElements(elementOf(items[mid]), pe);
+    if (c === 0) return mid;
+    if (c < 0) lo = mid + 1;
+    else hi = mid - 1;
+  }
+  return -lo - 1;
+}
+
+const self = (pe: PathElement) => pe;
+const childElement = (c: Child) => c.pe;
+
+/**
+ * A set of field paths. `members` are paths ending at this node, `children` the subtrees below it.
+ * Sets returned by the algebra share subtrees with their inputs, so only `insert` into sets you built.
+ */
+export class FieldSet {
+  private constructor(
+    private readonly members: PathElement[] = [],
+    private readonly children: Child[] = [],
+  ) {}
+
+  static empty(): FieldSet {
+    return new FieldSet();
+  }
+
+  static of(...paths: Path[]): FieldSet {
+    const s = new FieldSet();
+    for (const p of paths) s.insert(p);
+    return s;
+  }
+
+  /** Adds a path; the empty path is ignored, as upstream does. */
+  insert(path: Path): void {
+    if (path.length === 0) return;
+    let node: FieldSet = this;
+    for (let i = 0; i < path.length - 1; i++) node = node.descend(path[i]);
+    const pe = path[path.length - 1];
+    const at = search(node.members, pe, self);
+    if (at < 0) node.members.splice(-at - 1, 0, pe);
+  }
+
+  private descend(pe: PathElement): FieldSet {
+    const at = search(this.children, pe, childElement);
+    if (at >= 0) return this.children[at].set;
+    const set = new FieldSet();
+    this.children.splice(-at - 1, 0, { pe, set });
+    return set;
+  }
+
+  has(path: Path): boolean {
+    if (path.length === 0) return false;
+    let node: FieldSet | undefined = this;
+    for (let i = 0; i < path.length - 1 && node; i++) node = node.child(path[i]);
+    return node !== undefined && search(node.members, path[path.length - 1], self) >= 0;
+  }
+
+  hasMember(pe: PathElement): boolean {
+    return search(this.members, pe, self) >= 0;
+  }
+
+  /** The subtree under pe, if there is one. */
+  child(pe: PathElement): FieldSet | undefined {
+    const at = search(this.children, pe, childElement);
+    return at >= 0 ? this.children[at].set : undefined;
+  }
+
+  /** The subtree under pe, or an empty set (upstream WithPrefix). */
+  withPrefix(pe: PathElement): FieldSet {
+    return this.child(pe) ?? new FieldSet();
+  }
+
+  memberElements(): readonly PathElement[] {
+    return this.members;
+  }
+
+  childElements(): readonly PathElement[] {
+    return this.children.map(childElement);
+  }
+
+  empty(): boolean {
+    return this.members.length === 0 && this.children.every((c) => c.set.empty());
+  }
+
+  size(): number {
+    return this.members.length + this.children.reduce((n, c) => n + c.set.size(), 0);
+  }
+
+  equals(other: FieldSet): boolean {
+    if (this.members.length !== other.members.length || this.children.length !== other.children.length) return false;
+    for (let i = 0; i < this.members.length; i++) if (compareElements(this.members[i], other.members[i]) !== 0) return false;
+    for (let i = 0; i < this.children.length; i++) {
+      const a = this.children[i];
+      const b = other.children[i];
+      if (compareElements(a.pe, b.pe) !== 0 || !a.set.equals(b.set)) return false;
+    }
+    return true;
+  }
+
+  union(other: FieldSet): FieldSet {
+    const children: Child[] = [];
+    mergeSorted(this.children, other.children, childElement, {
+      left: (c) => children.push(c),
+      right: (c) => children.push(c),
+      both: (a, b) => children.push({ pe: a.pe, set: a.set.union(b.set) }),
+    });
+    return new FieldSet(unionElements(this.members, other.members), children);
+  }
+
+  intersection(other: FieldSet): FieldSet {
+    const members: PathElement[] = [];
+    mergeSorted(this.members, other.members, self, { both: (a) => members.push(a) });
+    const children: Child[] = [];
+    mergeSorted(this.children, other.children, childElement, {
+      both: (a, b) => {
+        const set = a.set.intersection(b.set);
+        if (!set.empty()) children.push({ pe: a.pe, set });
+      },
+    });
+    return new FieldSet(members, children);
+  }
+
+  /** Removes other's paths exactly; a member of other does not remove the subtree below it. */
+  difference(other: FieldSet): FieldSet {
+    const children: Child[] = [];
+    mergeSorted(this.children, other.children, childElement, {
+      left: (c) => children.push(c),
+      both: (a, b) => {
+        const set = a.set.difference(b.set);
+        if (!set.empty()) children.push({ pe: a.pe, set });
+      },
+    });
+    return new FieldSet(differenceElements(this.members, other.members), children);
+  }
+
+  /** Like difference, but a member of other also removes everything below it. */
+  recursiveDifference(other: FieldSet): FieldSet {
+    const children: Child[] = [];
+    mergeSorted(this.children, other.children, childElement, {
+      left: (c) => {
+        if (!other.hasMember(c.pe)) children.push(c);
+      },
+      both: (a, b) => {
+        if (other.hasMember(a.pe)) return;
+        const set = a.set.recursiveDifference(b.set);
+        if (!set.empty()) children.push({ pe: a.pe, set });
+      },
+    });
+    return new FieldSet(differenceElements(this.members, other.members), children);
+  }
+
+  /** Every path, members before children at each level, as upstream's Iterate visits them. */
+  paths(prefix: Path = []): Path[] {
+    const out: Path[] = this.members.map((pe) => [...prefix, pe]);
+    for (const c of this.children) out.push(...c.set.paths([...prefix, c.pe]));
+    return out;
+  }
+
+  toString(): string {
+    return this.paths()
+      .map((p) => p.map(elementString).join(''))
+      .join('\n');
+  }
+
+  /** The FieldsV1 object: `.` marks a node that is both a member and has children. */
+  toFieldsV1(): Record<string, unknown> {
+    return this.emit(false);
+  }
+
+  private emit(includeSelf: boolean): Record<string, unknown> {
+    const out: Record<string, unknown> = {};
+    if (includeSelf && (this.members.length > 0 || this.children.length > 0)) out['.'] = {};
+    mergeSorted(this.members, this.children, (x: PathElement | Child) => ('pe' in x ? x.pe : x), {
+      left: (pe) => (out[serializeElement(pe as PathElement)] = {}),
+      right: (c) => (out[serializeElement((c as Child).pe)] = (c as Child).set.emit(false)),
+      both: (_pe, c) => (out[serializeElement((c as Child).pe)] = (c as Child).set.emit(true)),
+    });
+    return out;
+  }
+
+  /**
+   * Parses FieldsV1 as upstream's readIterV1: `{}` (or null) marks a member, `.` marks a node that also has
+   * children, unknown element types are dropped. Throws PathElementError on malformed input.
+   */
+  static fromFieldsV1(json: unknown): FieldSet {
+    if (json === null || json === undefined) return new FieldSet();
+    return readNode(json).children ?? new FieldSet();
+  }
+}
+
+function readNode(json: unknown): { children: FieldSet | undefined; member: boolean } {
+  if (json === null) return { children: undefined, member: true };
+  if (!isPlainObject(json)) throw new PathElementError(`ReadMapCB: expect { or n, but found ${typeof json}`);
+  let member = false;
+  let children: FieldSet | undefined;
+  for (const [key, value] of Object.entries(json)) {
+    if (key === '.') {
+      member = true;
+      continue;
+    }
+    const pe = deserializeElement(key);
+    if (!pe) continue;
+    const sub = readNode(value);
+    children ??= FieldSet.empty();
+    if (sub.member) children.insert([pe]);
+    if (sub.children) graft(children, pe, sub.children);
+  }
+  // A node with nothing understood below it (`{}` or only unknown elements) is itself a member.
+  if (!children) member = true;
+  return { children, member };
+}
+
+function graft(into: FieldSet, pe: PathElement, sub: FieldSet): void {
+  for (const p of sub.paths()) into.insert([pe, ...p]);
+}
+
+function unionElements(a: readonly PathElement[], b: readonly PathElement[]): PathElement[] {
+  const out: PathElement[] = [];
+  mergeSorted(a, b, self, { left: (x) => out.push(x), right: (x) => out.push(x), both: (x) => out.push(x) });
+  return out;
+}
+
+function differenceElements(a: readonly PathElement[], b: readonly PathElement[]): PathElement[] {
+  const out: PathElement[] = [];
+  mergeSorted(a, b, self, { left: (x) => out.push(x) });
+  return out;
+}
+
+/** Walks two sorted arrays together, calling back for items only on the left, only on the right, or on both. */
+function mergeSorted<A, B>(
+  a: readonly A[],
+  b: readonly B[],
+  elementOf: (x: A | B) => PathElement,
+  on: { left?: (x: A) => void; right?: (x: B) => void; both?: (x: A, y: B) => void },
+): void {
+  let i = 0;
+  let j = 0;
+  while (i < a.length && j < b.length) {
+    const c = compareElements(elementOf(a[i]), elementOf(b[j]));
+    if (c < 0) on.left?.(a[i++]);
+    else if (c > 0) on.right?.(b[j++]);
+    else on.both?.(a[i++], b[j++]);
+  }
+  while (i < a.length) on.left?.(a[i++]);
+  while (j < b.length) on.right?.(b[j++]);
+}

@@ -1,0 +1,214 @@
+// The schema as structured-merge-diff sees it (kube-openapi schemaconv): scalar/list/map atoms, element relationships, list keys.
+import { goQuote } from '../../meta/field-errors.js';
+import { isPlainObject } from '../../meta/types.js';
+import type { SchemaNode } from '../schema-tree.js';
+import { keyElement, type PathElement } from './path-element.js';
+import { KEY_DEFAULTS, ZERO_FIELDS } from './go-zero-fields.js';
+
+export interface MapAtom {
+  readonly atomic: boolean;
+  /** A declared field's type (structs). */
+  field(name: string): TypeRef | undefined;
+  /** The type of undeclared keys; undefined when the struct allows none. */
+  readonly element: TypeRef | undefined;
+}
+
+export interface ListAtom {
+  /** `set` and `map` lists; everything else is atomic. */
+  readonly associative: boolean;
+  readonly keys: readonly string[];
+  readonly element: TypeRef;
+}
+
+/** An atom: which shapes a position may take. A narrowed atom (deduceAtom) keeps a subset of these. */
+export interface Atom {
+  readonly scalar: boolean;
+  readonly map: MapAtom | undefined;
+  readonly list: ListAtom | undefined;
+}
+
+export interface TypeRef extends Atom {
+  /** The OpenAPI definition behind the position, when it is a `$ref`. */
+  readonly definition: string | undefined;
+}
+
+const RAW_EXTENSION = 'io.k8s.apimachinery.pkg.runtime.RawExtension';
+
+function lazy<T>(make: () => T): () => T {
+  let value: T | undefined;
+  let done = false;
+  return () => {
+    if (!done) {
+      value = make();
+      done = true;
+    }
+    return value as T;
+  };
+}
+
+// schemaconv's __untyped_atomic_: any scalar, or a list or map replaced whole.
+const untyped: TypeRef = {
+  definition: undefined,
+  scalar: true,
+  get map(): MapAtom {
+    return untypedMap;
+  },
+  get list(): ListAtom {
+    return untypedList;
+  },
+};
+const untypedMap: MapAtom = { atomic: true, field: () => undefined, element: untyped };
+const untypedList: ListAtom = { associative: false, keys: [], element: untyped };
+
+// schemaconv's __untyped_deduced_: free-form JSON whose maps merge key by key and whose lists are atomic.
+export const deduced: TypeRef = {
+  definition: undefined,
+  scalar: true,
+  get map(): MapAtom {
+    return deducedMap;
+  },
+  get list(): ListAtom {
+    return untypedList;
+  },
+};
+const deducedMap: MapAtom = { atomic: false, field: () => undefined, element: deduced };
+
+const cache = new WeakMap<SchemaNode, TypeRef>();
+
+/** The structured-merge-diff type of a schema-tree position. */
+export function typeOf(node: SchemaNode): TypeRef {
+  let t = cache.get(node);
+  if (!t) cache.set(node, (t = build(node)));
+  return t;
+}
+
+function build(node: SchemaNode): TypeRef {
+  const definition = node.definition;
+  switch (node.kind) {
+    case 'scalar':
+      return { definition, scalar: true, map: undefined, list: undefined };
+    case 'struct': {
+      const fields = new Map<string, TypeRef | undefined>();
+      const map: MapAtom = {
+        atomic: node.mapType === 'atomic',
+        field(name) {
+          if (!fields.has(name)) {
+            const f = node.field(name);
+            fields.set(name, f ? typeOf(f) : undefined);
+          }
+          return fields.get(name);
+        },
+        element: undefined,
+      };
+      return { definition, scalar: false, map, list: undefined };
+    }
+    case 'map': {
+      const element = lazy(() => typeOf(node.element()));
+      const map: MapAtom = {
+        atomic: node.mapType === 'atomic',
+        field: () => undefined,
+        get element() {
+          return element();
+        },
+      };
+      return { definition, scalar: false, map, list: undefined };
+    }
+    case 'list': {
+      const element = lazy(() => typeOf(node.element()));
+      const { associative, keys } = listRelationship(node);
+      const list: ListAtom = {
+        associative,
+        keys,
+        get element() {
+          return element();
+        },
+      };
+      return { definition, scalar: false, map: undefined, list };
+    }
+    case 'any':
+      // schemaconv special-cases RawExtension as untyped-atomic; other free-form schemas are deduced.
+      return definition === RAW_EXTENSION ? { ...untyped, definition } : { ...deduced, definition };
+  }
+}
+
+/** schemaconv getListElementRelationship: list-type first, then the legacy patch strategy, else atomic. */
+function listRelationship(node: SchemaNode): { associative: boolean; keys: readonly string[] } {
+  switch (node.listType) {
+    case 'set':
+      return { associative: true, keys: [] };
+    case 'map':
+      return { associative: true, keys: node.listMapKeys };
+    case 'atomic':
+      return { associative: false, keys: [] };
+  }
+  const strategy = node.patchStrategies.join(',');
+  if (strategy === 'merge' || strategy === 'merge,retainKeys') {
+    return { associative: true, keys: node.patchMergeKey ? [node.patchMergeKey] : [] };
+  }
+  return { associative: false, keys: [] };
+}
+
+/** The type of a map key or struct field; undeclared struct fields are treated as free-form. */
+export function fieldType(map: MapAtom, name: string): TypeRef {
+  return map.field(name) ?? map.element ?? deduced;
+}
+
+/** upstream deduceAtom: narrow a multi-shape atom to the one the value has, when the atom allows it. */
+export function deduceAtom(atom: Atom, value: unknown): Atom {
+  if (typeof value === 'number' || typeof value === 'string' || typeof value === 'boolean') {
+    if (atom.scalar) return { scalar: true, map: undefined, list: undefined };
+  } else if (Array.isArray(value)) {
+    if (atom.list) return { scalar: false, map: undefined, list: atom.list };
+  } else if (isPlainObject(value)) {
+    if (atom.map) return { scalar: false, map: atom.map, list: undefined };
+  }
+  return atom;
+}
+
+export const atomsEqual = (a: Atom, b: Atom): boolean => a.scalar === b.scalar && a.map === b.map && a.list === b.list;
+
+/** A key field's default from the Go types (`+default=` markers), which the published OpenAPI v2 leaves out. */
+function keyDefault(element: TypeRef, field: string): unknown {
+  return element.definition ? KEY_DEFAULTS[element.definition]?.[field] : undefined;
+}
+
+/** upstream listItemToPathElement: the key, set value, or an error text for an item of an associative list. */
+export function listItemElement(list: ListAtom, item: unknown): PathElement | string {
+  if (!list.associative) return 'invalid indexing of non-associative list';
+  if (list.keys.length > 0) {
+    if (item === null) return 'associative list with keys may not have a null element';
+    if (!isPlainObject(item)) return 'associative list with keys may not have non-map elements';
+    const fields: Array<[string, unknown]> = [];
+    for (const k of list.keys) {
+      if (Object.prototype.hasOwnProperty.call(item, k) && item[k] !== undefined) fields.push([k, item[k]]);
+      else {
+        const def = keyDefault(list.element, k);
+        if (def !== undefined) fields.push([k, def]);
+      }
+    }
+    if (fields.length === 0) {
+      return `associative list with keys has an element that omits all key fields [${list.keys.map(goQuote).join(' ')}] (and doesn't have default values for any key fields)`;
+    }
+    return keyElement(fields);
+  }
+  if (isPlainObject(item)) return "associative list without keys has an element that's a map type";
+  if (Array.isArray(item)) return 'not supported: associative list with lists as elements';
+  if (item === null) return "associative list without keys has an element that's an explicit null";
+  return { kind: 'value', value: item };
+}
+
+/**
+ * A stand-in for the Go zero value of a type: the struct fields a zero value still carries (non-pointer
+ * structs as `{}`, slices, maps and pointers without omitempty as null). Comparing against it rather than
+ * `{}` reproduces which containers upstream records as added on create (the `.` entries of FieldsV1).
+ */
+export function zeroOf(type: TypeRef): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  const zero = type.definition ? ZERO_FIELDS[type.definition] : undefined;
+  if (!zero || !type.map) return out;
+  for (const token of zero.split(' ')) {
+    if (token.startsWith('!')) out[token.slice(1)] = null;
+    else out[token] = zeroOf(fieldType(type.map, token));
+  }
+  return out;
+}
