@@ -5,6 +5,7 @@ import type { Clock } from '../clock/clock.js';
 import { errors } from '../meta/errors.js';
 import type { Store, WatchHandle } from '../store/types.js';
 import type { DeleteOptions, ObjectView, RegistryContext, WriteOptions } from './generic/context.js';
+import { applyPatch, type ApplyOptions } from './generic/apply.js';
 import { createObject } from './generic/create.js';
 import { deleteObject, type DeleteResult } from './generic/delete.js';
 import { listObjects, type ListQuery, type ListResponse } from './generic/list.js';
@@ -98,6 +99,23 @@ export class Registry {
     const converter = this.converters.get(resource);
     if (!converter) return patchObject(this.ctx, resource, namespace, name, transform, options);
     return converter.view(await patchObject(this.ctx, converter.storage, namespace, name, converter.transform(transform), options));
+  }
+
+  /** Server-side apply (application/apply-patch+yaml): creates the object when absent. */
+  async apply(
+    resource: Resource,
+    namespace: string | undefined,
+    name: string,
+    applied: unknown,
+    options: ApplyOptions,
+  ): Promise<{ view: ObjectView; created: boolean }> {
+    const converter = this.converters.get(resource);
+    // Versions stored as another are applied in the storage version's terms.
+    if (converter) {
+      const result = await applyPatch(this.ctx, converter.storage, namespace, name, converter.bodyToStorage(applied, 'patch'), options);
+      return { ...result, view: converter.view(result.view) };
+    }
+    return applyPatch(this.ctx, resource, namespace, name, applied, options);
   }
 
   async delete(resource: Resource, namespace: string | undefined, name: string, options?: DeleteOptions): Promise<DeleteResult> {

@@ -93,9 +93,14 @@ export async function handlePatch(api: ApiContext, req: IncomingMessage, res: Se
       transform = (current) => applyStrategicMergePatch(current, patch, schema.node());
       break;
     }
-    case 'application/apply-patch+yaml':
-      parseYamlBody(raw);
-      throw errors.unsupportedMediaType(['application/json-patch+json', 'application/merge-patch+json', 'application/strategic-merge-patch+json']);
+    case 'application/apply-patch+yaml': {
+      // The configuration may be YAML or JSON (a subset of YAML); apply creates the object when it is absent.
+      const applied = parseYamlBody(raw);
+      const { view, created } = await api.registry.apply(resource, namespace, name, applied, { ...options, force: query.bool('force') });
+      sendWarnings(res, options);
+      sendObject(api, req, res, resource, view, created ? 201 : 200, query);
+      return;
+    }
     default:
       throw errors.unsupportedMediaType(patchMediaTypes);
   }

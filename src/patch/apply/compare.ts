@@ -18,10 +18,6 @@ export function compareValues(lhs: unknown, rhs: unknown, type: TypeRef): Compar
   return cmp;
 }
 
-export function comparisonIsSame(c: Comparison): boolean {
-  return c.added.empty() && c.modified.empty() && c.removed.empty();
-}
-
 /** Drops the fields under `ignored` (upstream FilterFields with an exclude filter). */
 export function excludeFields(c: Comparison, ignored: FieldSet | undefined): Comparison {
   if (!ignored || ignored.empty()) return c;

@@ -255,14 +255,17 @@ function mergeSorted<A, B>(
   elementOf: (x: A | B) => PathElement,
   on: { left?: (x: A) => void; right?: (x: B) => void; both?: (x: A, y: B) => void },
 ): void {
+  // Indexes advance outside the calls: an absent optional callback would skip evaluating its arguments.
   let i = 0;
   let j = 0;
   while (i < a.length && j < b.length) {
     const c = compareElements(elementOf(a[i]), elementOf(b[j]));
-    if (c < 0) on.left?.(a[i++]);
-    else if (c > 0) on.right?.(b[j++]);
-    else on.both?.(a[i++], b[j++]);
+    if (c < 0) on.left?.(a[i]);
+    else if (c > 0) on.right?.(b[j]);
+    else on.both?.(a[i], b[j]);
+    if (c <= 0) i++;
+    if (c >= 0) j++;
   }
-  while (i < a.length) on.left?.(a[i++]);
-  while (j < b.length) on.right?.(b[j++]);
+  for (; i < a.length; i++) on.left?.(a[i]);
+  for (; j < b.length; j++) on.right?.(b[j]);
 }

@@ -2,7 +2,7 @@
 import { isPlainObject } from '../../meta/types.js';
 import type { SchemaNode } from '../schema-tree.js';
 import { FieldSet } from './fieldpath.js';
-import { elementKey, fieldElement, type Path, type PathElement } from './path-element.js';
+import { elementKey, fieldElement, type Path } from './path-element.js';
 import { deduceAtom, fieldType, listItemElement, typeOf, type ListAtom, type TypeRef } from './typed-schema.js';
 
 /**
@@ -122,16 +122,4 @@ function remove(value: unknown, toRemove: FieldSet, type: TypeRef): unknown {
     return out.length > 0 ? out : undefined;
   }
   return value;
-}
-
-/** The type at a path below a root type, for callers that hold sub-values. */
-export function typeAt(root: TypeRef, path: readonly PathElement[]): TypeRef | undefined {
-  let t: TypeRef | undefined = root;
-  for (const pe of path) {
-    if (!t) return undefined;
-    if (pe.kind === 'field' && t.map) t = fieldType(t.map, pe.name);
-    else if ((pe.kind === 'key' || pe.kind === 'value') && t.list) t = t.list.element;
-    else return undefined;
-  }
-  return t;
 }

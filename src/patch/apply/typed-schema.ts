@@ -198,17 +198,27 @@ export function listItemElement(list: ListAtom, item: unknown): PathElement | st
 }
 
 /**
- * A stand-in for the Go zero value of a type: the struct fields a zero value still carries (non-pointer
- * structs as `{}`, slices, maps and pointers without omitempty as null). Comparing against it rather than
- * `{}` reproduces which containers upstream records as added on create (the `.` entries of FieldsV1).
+ * The value as upstream's typed (Go struct) view of it: struct fields a Go value always carries are filled
+ * in where the JSON leaves them out (non-pointer structs as `{}`, slices, maps and pointers without
+ * omitempty as null). Upstream compares typed objects, so a `status: {}` or `resources: {}` the JSON lacks
+ * is there on both sides; comparing these views reproduces which containers it records as added or
+ * removed (the `.` entries of FieldsV1) and which writes change nothing. `withZeros({}, t)` is a new object.
  */
-export function zeroOf(type: TypeRef): Record<string, unknown> {
-  const out: Record<string, unknown> = {};
-  const zero = type.definition ? ZERO_FIELDS[type.definition] : undefined;
-  if (!zero || !type.map) return out;
-  for (const token of zero.split(' ')) {
-    if (token.startsWith('!')) out[token.slice(1)] = null;
-    else out[token] = zeroOf(fieldType(type.map, token));
+export function withZeros(value: unknown, type: TypeRef): unknown {
+  const atom = deduceAtom(type, value);
+  if (atom.map && isPlainObject(value)) {
+    const out: Record<string, unknown> = {};
+    for (const [key, child] of Object.entries(value)) out[key] = withZeros(child, fieldType(atom.map, key));
+    const zero = type.definition ? ZERO_FIELDS[type.definition] : undefined;
+    if (zero && !atom.map.atomic) {
+      for (const token of zero.split(' ')) {
+        const name = token.startsWith('!') ? token.slice(1) : token;
+        if (out[name] !== undefined) continue;
+        out[name] = token.startsWith('!') ? null : withZeros({}, fieldType(atom.map, name));
+      }
+    }
+    return out;
   }
-  return out;
+  if (atom.list && Array.isArray(value)) return value.map((item) => withZeros(item, atom.list!.element));
+  return value;
 }

@@ -34,6 +34,8 @@ export interface WriteOptions {
   warnings?: string[];
   /** Duplicate keys found in the raw body, for fieldValidation. */
   fieldScan?: FieldScan;
+  /** Set by server-side apply, which computes metadata.managedFields itself. */
+  managedFieldsSet?: boolean;
 }
 
 export interface DeleteOptions {

@@ -4,6 +4,7 @@ import type { KubeObject } from '../../meta/types.js';
 import type { Resource } from '../resource.js';
 import { recordView, viewOf, type ObjectView, type RegistryContext, type WriteOptions } from './context.js';
 import { checkBody, checkNamespace, prepareForCreate, validate } from './object-rules.js';
+import { trackManagedFields } from './managed-fields.js';
 import { translateStoreError } from './store-errors.js';
 
 export async function createObject(
@@ -18,6 +19,7 @@ export async function createObject(
   checkNamespace(resource, object, namespace);
   if (resource.namespaced) await requireActiveNamespace(ctx, namespace!, resource, object.metadata.name ?? '');
   prepareForCreate(resource, object, ctx);
+  if (!options.managedFieldsSet) trackManagedFields(ctx, resource, undefined, object, options);
   validate(resource, object);
   if (options.dryRun) {
     // Upstream's dry-run storage still answers AlreadyExists for a taken name.

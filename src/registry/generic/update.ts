@@ -7,6 +7,7 @@ import type { Resource } from '../resource.js';
 import { recordView, viewOf, type ObjectView, type RegistryContext, type WriteOptions } from './context.js';
 import { createObject } from './create.js';
 import { checkBody, checkNamespace, prepareForUpdate, shouldDeleteDuringUpdate, validate } from './object-rules.js';
+import { trackManagedFields } from './managed-fields.js';
 import { isConflict, translateStoreError } from './store-errors.js';
 
 /** Turns the stored object into the object the client wants written (a PUT body, or a patch applied). */
@@ -73,6 +74,7 @@ export async function guaranteedUpdate(
     if (pinned && pinned !== old.metadata.resourceVersion) throw conflict(resource, name);
     const next = prepareForUpdate(resource, incoming, old, options.subresource, ctx);
     next.metadata.resourceVersion = old.metadata.resourceVersion;
+    if (!options.managedFieldsSet) trackManagedFields(ctx, resource, old, next, options);
     validate(resource, next, old);
     if (deepEqual(next, old)) return recordView(current); // a no-op write keeps the resourceVersion, as upstream
     if (options.dryRun) return viewOf(next);
