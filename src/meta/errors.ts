@@ -24,6 +24,8 @@ export class ApiError extends Error {
       reason: this.reason,
       code: this.code,
     };
+    // metav1.StatusReasonUnknown is "" and omitted from the JSON, as upstream's plain-error answers show.
+    if (!this.reason) delete status.reason;
     if (this.details) status.details = this.details;
     return status;
   }
