@@ -71,6 +71,7 @@ export const errors = {
     const d: StatusDetails = { name, kind, causes };
     if (group) d.group = group;
     if (!name) delete d.name;
+    if (!kind) delete d.kind;
     return new ApiError(422, 'Invalid', `${qualifiedKind} ${goQuote(name)} is invalid: ${summary}`, d);
   },
   badRequest(message: string, causes?: StatusCause[]): ApiError {

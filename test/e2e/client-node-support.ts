@@ -23,7 +23,7 @@ export interface StatusBody {
   reason?: string;
   code?: number;
   message?: string;
-  details?: { name?: string; group?: string; kind?: string };
+  details?: { name?: string; group?: string; kind?: string; causes?: { reason?: string; message?: string; field?: string }[] };
 }
 
 /** Awaits a rejected call and returns its ApiException's code and parsed metav1.Status body. */

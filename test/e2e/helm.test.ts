@@ -1,27 +1,14 @@
-// helm 4 against kubefake: install (client-side apply), list, status, uninstall of a chart made by `helm create`.
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { layerBinary, run, startTestCluster, type TestCluster } from '../helpers.js';
+// helm 4 against kubefake with client-side apply: install, list, status, upgrade, migration to server-side, uninstall.
+import { startTestCluster, type TestCluster } from '../helpers.js';
+import { createChart, helm as helmIn, helmBinary, managers, releaseSecrets, stored } from './helm-support.js';
 
-const helmBinary = layerBinary('helm');
 let cluster: TestCluster;
 let chart: string;
-
-function helm(args: string[]) {
-  return run(helmBinary!, args, {
-    KUBECONFIG: cluster.kubeconfigPath,
-    HELM_CACHE_HOME: join(cluster.dir, 'helm-cache'),
-    HELM_CONFIG_HOME: join(cluster.dir, 'helm-config'),
-    HELM_DATA_HOME: join(cluster.dir, 'helm-data'),
-  });
-}
+const helm = (args: string[]) => helmIn(cluster, args);
 
 beforeAll(async () => {
   cluster = await startTestCluster();
-  chart = join(mkdtempSync(join(tmpdir(), 'kubefake-chart-')), 'demo');
-  const created = await helm(['create', chart]);
-  expect(created.code).toBe(0);
+  chart = await createChart(cluster);
 });
 afterAll(() => cluster.close());
 
@@ -30,7 +17,7 @@ test('helm binary is unpacked from the lambda layer package', () => {
 });
 
 test('install, list, status and uninstall a chart', async () => {
-  // helm 4 applies server-side by default; server-side apply is not implemented yet, so install client-side.
+  // helm 4 applies server-side by default; --server-side=false keeps the client-side path (POST, then patches).
   const install = await helm(['install', 'demo', chart, '--server-side=false', '--namespace', 'default']);
   expect(install.stderr).toBe('');
   expect(install.code).toBe(0);
@@ -54,4 +41,39 @@ test('install, list, status and uninstall a chart', async () => {
   expect(uninstall.stdout).toContain('release "demo" uninstalled');
   const after = await helm(['list', '--namespace', 'default', '-q']);
   expect(after.stdout.trim()).toBe('');
+});
+
+test('a client-side release upgrades by strategic merge patch, then migrates to server-side apply', async () => {
+  const ns = 'default';
+  // The starter chart names objects <release>-<chart> unless the release name contains the chart's.
+  const deployment = () => stored(cluster, 'apps', 'deployments', ns, 'csa-demo');
+  const replicas = async () => ((await deployment())!.spec as { replicas: number }).replicas;
+  const install = await helm(['install', 'csa', chart, '--server-side=false', '--namespace', ns]);
+  expect(install.code).toBe(0);
+  // Created by POST ?fieldManager=helm: an Update entry.
+  expect(managers(await deployment())).toEqual([['helm', 'Update', '']]);
+
+  // --server-side=auto (the upgrade default) keeps the release's method: a strategic merge patch.
+  const upgrade = await helm(['upgrade', 'csa', chart, '--namespace', ns, '--set', 'replicaCount=2']);
+  expect(upgrade.stderr).toBe('');
+  expect(upgrade.code).toBe(0);
+  expect(await replicas()).toBe(2);
+  expect(managers(await deployment())).toEqual([['helm', 'Update', '']]);
+  expect((await deployment())!.metadata.generation).toBe(2);
+
+  // Switching to server-side: helm json-patches the Update entry into an Apply entry (csaupgrade), then applies.
+  const migrate = await helm(['upgrade', 'csa', chart, '--namespace', ns, '--server-side=true', '--set', 'replicaCount=3']);
+  expect(migrate.stderr).toBe('');
+  expect(migrate.code).toBe(0);
+  expect(await replicas()).toBe(3);
+  for (const [group, resource] of [['apps', 'deployments'], ['', 'services'], ['', 'serviceaccounts']]) {
+    expect(managers(await stored(cluster, group, resource, ns, 'csa-demo'))).toEqual([['helm', 'Apply', '']]);
+  }
+  const history = JSON.parse((await helm(['history', 'csa', '--namespace', ns, '-o', 'json'])).stdout) as { status: string }[];
+  expect(history.map((h) => h.status)).toEqual(['superseded', 'superseded', 'deployed']);
+
+  const uninstall = await helm(['uninstall', 'csa', '--namespace', ns]);
+  expect(uninstall.code).toBe(0);
+  expect(await deployment()).toBeUndefined();
+  expect(await releaseSecrets(cluster, ns, 'csa')).toEqual([]);
 });

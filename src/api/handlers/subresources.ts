@@ -39,6 +39,8 @@ export async function handleScale(api: ApiContext, req: IncomingMessage, res: Se
   const view = await api.registry.patch(resource, namespace, name, (current) => applyScale(resource, current, toScale(current)), {
     dryRun,
     fieldManager: query.string('fieldManager'),
+    userAgent: req.headers['user-agent'],
+    subresource: 'scale',
   });
   sendView(res, 200, scaleView(view));
 }

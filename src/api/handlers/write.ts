@@ -5,6 +5,7 @@ import { isPlainObject, type KubeObject } from '../../meta/types.js';
 import { applyJsonPatch } from '../../patch/json-patch.js';
 import { applyMergePatch } from '../../patch/merge-patch.js';
 import { applyStrategicMergePatch } from '../../patch/strategic-merge.js';
+import { goV } from '../../patch/strategic-merge-errors.js';
 import type { DeleteOptions, WriteOptions } from '../../registry/generic/context.js';
 import { deletedStatus } from '../../registry/generic/delete.js';
 import type { Resource } from '../../registry/resource.js';
@@ -90,6 +91,7 @@ export async function handlePatch(api: ApiContext, req: IncomingMessage, res: Se
       if (!schema) throw errors.unsupportedMediaType(['application/json-patch+json', 'application/merge-patch+json', 'application/apply-patch+yaml']);
       const patch = parseJson(raw);
       if (!isPlainObject(patch)) throw errors.badRequest(`json: cannot unmarshal ${Array.isArray(patch) ? 'array' : typeof patch} into Go value of type map[string]interface {}`);
+      options.patchValue = () => goV(patch);
       transform = (current) => applyStrategicMergePatch(current, patch, schema.node());
       break;
     }

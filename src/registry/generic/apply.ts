@@ -1,14 +1,12 @@
 // Server-side apply: merge the applied configuration into the live object under field ownership, or create it.
 import { rfc3339 } from '../../clock/clock.js';
-import { errors } from '../../meta/errors.js';
+import { ApiError, errors } from '../../meta/errors.js';
 import { isPlainObject, type KubeObject } from '../../meta/types.js';
 import { applyObject, validatePatchOptions } from '../../patch/apply/index.js';
 import type { Resource } from '../resource.js';
 import type { ObjectView, RegistryContext, WriteOptions } from './context.js';
 import { createObject } from './create.js';
-import { prune } from './field-validation.js';
 import { asClientError, resetFields } from './managed-fields.js';
-import { checkBody } from './object-rules.js';
 import { guaranteedUpdate } from './update.js';
 
 export interface ApplyOptions extends WriteOptions {
@@ -52,13 +50,12 @@ export async function applyPatch(
         ignoredFields: resetFields(resource, options.subresource),
       }).object;
     } catch (err) {
-      throw asClientError(err);
+      // A configuration the schema refuses (unknown fields, wrong types) is upstream's plain error, a 500: kept as is.
+      throw err instanceof ApiError ? err : asClientError(err);
     }
   };
-  // Type errors and unknown fields (Strict: error, Warn: warning) are judged on the configuration as sent; unknown
-  // fields are then dropped, so they are neither merged nor owned.
-  checkBody(resource, structuredClone(applied), 'patch', options);
-  prune(schema.node(), applied);
+  // No fieldValidation pass: upstream's typed conversion refuses unknown fields whatever the directive (kubectl shows
+  // "failed to create typed patch object … field not declared in schema"), so they are neither merged nor owned.
   const applyOptions: WriteOptions = { ...options, managedFieldsSet: true, warnings: undefined };
   const existing = await ctx.store.get(resource.key(namespace, name));
   if (!existing) {

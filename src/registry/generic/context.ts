@@ -36,6 +36,8 @@ export interface WriteOptions {
   fieldScan?: FieldScan;
   /** Set by server-side apply, which computes metadata.managedFields itself. */
   managedFieldsSet?: boolean;
+  /** A strategic merge patch as upstream's strict-decoding Invalid shows it (`%+v`); other patches show the result. */
+  patchValue?: () => string;
 }
 
 export interface DeleteOptions {

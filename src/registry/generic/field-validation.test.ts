@@ -67,7 +67,12 @@ test('a merge patch adding an unknown field under Strict is rejected; under Warn
   await post('', { metadata: { name: 'patched' }, spec: deployment('x').spec });
   const url = `${cluster.url}/apis/apps/v1/namespaces/default/deployments/patched`;
   const strict = await fetch(`${url}?fieldValidation=Strict`, { method: 'PATCH', headers: { 'content-type': 'application/merge-patch+json' }, body: '{"spec":{"zzz":1}}' });
-  expect(strict.status).toBe(400);
+  // Upstream judges the patched object and answers an Invalid `patch` whose value is the patched JSON.
+  expect(strict.status).toBe(422);
+  const status = await strict.json();
+  expect(status).toMatchObject({ reason: 'Invalid', details: { causes: [{ reason: 'FieldValueInvalid', field: 'patch' }] } });
+  expect(status.details.causes[0].message).toMatch(/^Invalid value: "\{.*\\"zzz\\":1.*\}": strict decoding error: unknown field "spec\.zzz"$/);
+  expect(status.message).toMatch(/^ "" is invalid: patch: Invalid value: /);
   const warn = await fetch(url, { method: 'PATCH', headers: { 'content-type': 'application/merge-patch+json' }, body: '{"spec":{"zzz":1}}' });
   expect(warn.status).toBe(200);
   expect(warn.headers.get('warning')).toBe('299 - "unknown field \\"spec.zzz\\""');

@@ -1,5 +1,6 @@
 // fieldValidation=Strict|Warn|Ignore: unknown fields are an error, a warning, or silently dropped, as upstream decodes.
 import { errors } from '../../meta/errors.js';
+import { invalidCause } from '../../meta/field-errors.js';
 import type { KubeObject } from '../../meta/types.js';
 import type { SchemaNode } from '../../patch/schema-tree.js';
 import type { Resource } from '../resource.js';
@@ -26,6 +27,8 @@ export function validateFields(
   mode: FieldValidation,
   warnings: string[] | undefined,
   scan?: FieldScan,
+  /** Set for a patched object: upstream judges it after patching and reports an Invalid `patch` with this value. */
+  patchValue?: () => string,
 ): void {
   const schema = resource.schema;
   if (!schema || mode === 'Ignore') {
@@ -42,6 +45,7 @@ export function validateFields(
   ].sort((a, b) => a.at - b.at);
   const problems = found.map((f) => f.text);
   if (mode === 'Strict') {
+    if (patchValue) throw errors.invalid('', '', '', [invalidCause('patch', patchValue(), `strict decoding error: ${problems.join(', ')}`)]);
     const kind = resource.kind;
     throw errors.badRequest(`${kind} in version "${resource.type.version}" cannot be handled as a ${kind}: strict decoding error: ${problems.join(', ')}`);
   }

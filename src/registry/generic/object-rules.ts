@@ -39,7 +39,8 @@ export function checkBody(
       invalidCause('patch', JSON.stringify(object), mismatch.message),
     ]);
   }
-  validateFields(resource, object, options.fieldValidation ?? 'Warn', options.warnings, options.fieldScan);
+  const patchValue = origin === 'patch' ? () => options.patchValue?.() ?? JSON.stringify(object) : undefined;
+  validateFields(resource, object, options.fieldValidation ?? 'Warn', options.warnings, options.fieldScan, patchValue);
   if (object.metadata === undefined || object.metadata === null) object.metadata = {};
   if (!isPlainObject(object.metadata)) {
     throw errors.badRequest(`json: cannot unmarshal ${jsonTypeName(object.metadata)} into Go struct field ${resource.kind}.metadata of type v1.ObjectMeta`);
@@ -131,7 +132,7 @@ export function prepareForUpdate(
   resource.strategy.prepareForUpdate?.(object, old, { now: ctx.clock.now() });
   // Compared after defaulting and the strategy's own carry-overs, so neither counts as a spec change.
   if (resource.tracksGeneration) {
-    const changed = subresource === undefined && !deepEqual(withoutMetaAndStatus(object), withoutMetaAndStatus(old));
+    const changed = subresource !== 'status' && !deepEqual(withoutMetaAndStatus(object), withoutMetaAndStatus(old));
     meta.generation = (oldMeta.generation ?? 1) + (changed ? 1 : 0);
   } else if (oldMeta.generation !== undefined) {
     meta.generation = oldMeta.generation;

@@ -75,6 +75,7 @@ export async function guaranteedUpdate(
     const next = prepareForUpdate(resource, incoming, old, options.subresource, ctx);
     next.metadata.resourceVersion = old.metadata.resourceVersion;
     if (!options.managedFieldsSet) trackManagedFields(ctx, resource, old, next, options);
+    else if (next !== incoming) keepManagedFields(next, incoming); // /status writes start from the stored metadata
     validate(resource, next, old);
     if (deepEqual(next, old)) return recordView(current); // a no-op write keeps the resourceVersion, as upstream
     if (options.dryRun) return viewOf(next);
@@ -100,6 +101,12 @@ async function commit(
   }
   delete next.metadata.resourceVersion;
   return recordView(await ctx.store.update(key, next, current.modRevision));
+}
+
+/** Server-side apply computed metadata.managedFields on the object it returned: they survive the /status split. */
+function keepManagedFields(next: KubeObject, applied: KubeObject): void {
+  if (applied.metadata.managedFields) next.metadata.managedFields = applied.metadata.managedFields;
+  else delete next.metadata.managedFields;
 }
 
 function conflict(resource: Resource, name: string) {
