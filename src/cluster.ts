@@ -4,6 +4,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { ApiContext, OpenWatch } from './api/api-context.js';
 import { buildApp } from './api/server.js';
+import { InProcessClient } from './client/client.js';
 import { RealClock, type Clock } from './clock/clock.js';
 import { kubeconfigYaml } from './kubeconfig.js';
 import { loadSwagger } from './openapi/openapi-v2.js';
@@ -35,6 +36,8 @@ export interface Cluster {
   kubeconfig: string;
   port: number;
   registry: Registry;
+  /** An in-process client onto the same request pipeline as HTTP (no serialization, same rules). */
+  client: InProcessClient;
   store: Store;
   clock: Clock;
   close(): Promise<void>;
@@ -84,6 +87,7 @@ export async function startCluster(options: ClusterOptions = {}): Promise<Cluste
     kubeconfig: kubeconfigYaml(url),
     port,
     registry,
+    client: new InProcessClient(registry),
     store,
     clock,
     close: () => (closed ??= shutdown(server, watches, store)),

@@ -3,3 +3,4 @@ export { startCluster, type Cluster, type ClusterOptions } from './cluster.js';
 export { RealClock, type Clock } from './clock/clock.js';
 export { VirtualClock } from './clock/virtual-clock.js';
 export { kubeconfigYaml } from './kubeconfig.js';
+export { InProcessClient, type ClientWriteOptions, type PatchType } from './client/client.js';

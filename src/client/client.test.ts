@@ -1,0 +1,55 @@
+// The in-process client goes through the same pipeline as HTTP: defaults, validation, patches, apply, watch.
+import { startCluster, type Cluster } from '../cluster.js';
+import { ApiError } from '../meta/errors.js';
+import { InProcessClient, type ClientWatchEvent } from './client.js';
+
+let cluster: Cluster;
+let client: InProcessClient;
+beforeAll(async () => {
+  cluster = await startCluster({ port: 0 });
+  client = new InProcessClient(cluster.registry);
+});
+afterAll(() => cluster.close());
+
+const deployment = {
+  apiVersion: 'apps/v1',
+  kind: 'Deployment',
+  metadata: { name: 'web' },
+  spec: { selector: { matchLabels: { app: 'web' } }, template: { metadata: { labels: { app: 'web' } }, spec: { containers: [{ name: 'app', image: 'nginx' }] } } },
+};
+
+test('create applies defaults and records the manager; reads return copies', async () => {
+  const created = await client.create('apps/v1', 'deployments', 'default', deployment);
+  expect(created.spec).toMatchObject({ replicas: 1, revisionHistoryLimit: 10 });
+  expect((created.metadata.managedFields as { manager: string }[])[0]!.manager).toBe('kubefake');
+  const read = await client.get('apps/v1', 'deployments', 'default', 'web');
+  (read.spec as { replicas: number }).replicas = 99;
+  expect(((await client.get('apps/v1', 'deployments', 'default', 'web')).spec as { replicas: number }).replicas).toBe(1);
+});
+
+test('validation errors are the API errors an HTTP client would get', async () => {
+  await expect(client.create('v1', 'namespaces', undefined, { metadata: { name: 'Bad_Name' } })).rejects.toMatchObject({ code: 422, reason: 'Invalid' });
+  await expect(client.get('v1', 'configmaps', 'default', 'missing')).rejects.toBeInstanceOf(ApiError);
+});
+
+test('each patch type and apply', async () => {
+  await client.patch('apps/v1', 'deployments', 'default', 'web', 'strategic', { spec: { template: { spec: { containers: [{ name: 'app', image: 'nginx:2' }] } } } });
+  await client.patch('apps/v1', 'deployments', 'default', 'web', 'merge', { metadata: { labels: { tier: 'front' } } });
+  await client.patch('apps/v1', 'deployments', 'default', 'web', 'json', [{ op: 'replace', path: '/spec/replicas', value: 2 }]);
+  const applied = await client.patch('apps/v1', 'deployments', 'default', 'web', 'apply', { ...deployment, spec: { ...deployment.spec, replicas: 3 } }, { fieldManager: 'ctl', force: true });
+  expect(applied.metadata.labels).toEqual({ tier: 'front' });
+  expect(applied.spec).toMatchObject({ replicas: 3 });
+  expect(((applied.spec as { template: { spec: { containers: { image: string }[] } } }).template.spec.containers[0]!.image)).toBe('nginx');
+});
+
+test('watch sees changes in order and stops', async () => {
+  const events: ClientWatchEvent[] = [];
+  const list = await client.list('v1', 'configmaps', 'default');
+  const handle = await client.watch('v1', 'configmaps', 'default', { resourceVersion: list.resourceVersion }, (e) => events.push(e));
+  await client.create('v1', 'configmaps', 'default', { metadata: { name: 'w' }, data: { a: '1' } });
+  await client.patch('v1', 'configmaps', 'default', 'w', 'merge', { data: { a: '2' } });
+  await client.delete('v1', 'configmaps', 'default', 'w');
+  handle.stop();
+  await client.create('v1', 'configmaps', 'default', { metadata: { name: 'after' } });
+  expect(events.map((e) => [e.type, e.object.metadata.name])).toEqual([['ADDED', 'w'], ['MODIFIED', 'w'], ['DELETED', 'w']]);
+});
