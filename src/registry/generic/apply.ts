@@ -1,6 +1,6 @@
 // Server-side apply: merge the applied configuration into the live object under field ownership, or create it.
 import { rfc3339 } from '../../clock/clock.js';
-import { ApiError, errors } from '../../meta/errors.js';
+import { errors } from '../../meta/errors.js';
 import { isPlainObject, type KubeObject } from '../../meta/types.js';
 import { applyObject, validatePatchOptions } from '../../patch/apply/index.js';
 import type { Resource } from '../resource.js';
@@ -50,8 +50,9 @@ export async function applyPatch(
         ignoredFields: resetFields(resource, options.subresource),
       }).object;
     } catch (err) {
-      // A configuration the schema refuses (unknown fields, wrong types) is upstream's plain error, a 500: kept as is.
-      throw err instanceof ApiError ? err : asClientError(err);
+      // A configuration the schema refuses (unknown fields, wrong types) is upstream's plain error, answered 500
+      // there; it is the client's mistake, so kubefake keeps the text and answers 400.
+      throw asClientError(err);
     }
   };
   // No fieldValidation pass: upstream's typed conversion refuses unknown fields whatever the directive (kubectl shows
