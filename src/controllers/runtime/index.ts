@@ -1,0 +1,15 @@
+// The controller runtime's public surface: informers, work queues, controllers and their manager.
+export { InformerFactory, SharedInformer, keyOf, splitKey, type EventHandler, type InformerClient, type InformerOptions } from './informer.js';
+export { ExponentialBackoff, WorkQueue, type WorkQueueOptions } from './work-queue.js';
+export {
+  ControllerManager,
+  controllerOf,
+  isControllerEnabled,
+  ownerKeyFor,
+  parseControllerSpec,
+  type Controller,
+  type ControllerContext,
+  type ControllerManagerOptions,
+  type ReconcileResult,
+  type SettleOptions,
+} from './controller.js';
