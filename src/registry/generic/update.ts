@@ -33,7 +33,8 @@ export async function updateObject(
   if (!current && resource.strategy.allowCreateOnUpdate && options.subresource === undefined) {
     return { view: await createObject(ctx, resource, namespace, object, options), created: true };
   }
-  const view = await guaranteedUpdate(ctx, resource, namespace, name, () => structuredClone(object), options);
+  // The body was decoded, type-checked and field-validated above; each attempt only needs its own copy.
+  const view = await guaranteedUpdate(ctx, resource, namespace, name, () => structuredClone(object), options, true);
   return { view, created: false };
 }
 
@@ -59,13 +60,21 @@ export async function guaranteedUpdate(
   name: string,
   transform: Transform,
   options: WriteOptions,
+  /** The transform returns an already checked body that ignores the stored object (PUT): skip both. */
+  prechecked = false,
 ): Promise<ObjectView> {
   const key = resource.key(namespace, name);
   for (let attempt = 0; ; attempt++) {
     const current = await ctx.store.get(key);
     if (!current) throw errors.notFound(resource.groupResource, name);
     const old = current.object as KubeObject;
-    const incoming = checkBody(resource, transform(structuredClone(old) as KubeObject), 'patch', { ...options, fieldScan: undefined, warnings: attempt === 0 ? options.warnings : undefined });
+    const incoming = prechecked
+      ? (transform(old) as KubeObject)
+      : checkBody(resource, transform(structuredClone(old) as KubeObject), 'patch', {
+          ...options,
+          fieldScan: undefined,
+          warnings: attempt === 0 ? options.warnings : undefined,
+        });
     if (incoming.metadata.name !== name) {
       throw errors.badRequest(`the name of the object (${String(incoming.metadata.name)}) does not match the name on the URL (${name})`);
     }
