@@ -28,6 +28,17 @@ export interface ClientList {
   continue?: string;
 }
 
+/** One served resource, as discovery describes it; the garbage and namespace controllers walk these. */
+export interface ServedResource {
+  apiVersion: string;
+  group: string;
+  version: string;
+  resource: string;
+  kind: string;
+  namespaced: boolean;
+  verbs: string[];
+}
+
 export interface ClientWatchEvent {
   type: WatchEventType | 'ERROR';
   object: KubeObject;
@@ -59,6 +70,19 @@ export class InProcessClient {
       subresource: options.subresource,
       fieldValidation: 'Strict',
     };
+  }
+
+  /** Every served resource of every group-version (several versions of one kind share storage). */
+  resources(): ServedResource[] {
+    return this.registry.resources.map((r) => ({
+      apiVersion: r.apiVersion,
+      group: r.type.group,
+      version: r.type.version,
+      resource: r.type.resource,
+      kind: r.type.kind,
+      namespaced: r.type.namespaced,
+      verbs: r.type.verbs,
+    }));
   }
 
   async get(apiVersion: string, resource: string, namespace: string | undefined, name: string): Promise<KubeObject> {
@@ -114,6 +138,18 @@ export class InProcessClient {
   async delete(apiVersion: string, resource: string, namespace: string | undefined, name: string, options: DeleteOptions = {}): Promise<KubeObject> {
     const { view } = await this.registry.delete(this.resource(apiVersion, resource), namespace, name, options);
     return cloneJson(view.object as KubeObject);
+  }
+
+  /** Deletes every object the query selects; returns those that remain (waiting on finalizers or grace). */
+  async deleteCollection(
+    apiVersion: string,
+    resource: string,
+    namespace: string | undefined,
+    query: ListQuery = {},
+    options: DeleteOptions = {},
+  ): Promise<KubeObject[]> {
+    const list = await this.registry.deleteCollection(this.resource(apiVersion, resource), namespace, query, options);
+    return list.views.map((v) => cloneJson(v.object as KubeObject)).filter((o) => o.metadata.deletionTimestamp);
   }
 
   /** Streams events in resourceVersion order until `stop()`; an ERROR event (e.g. 410) ends the watch. */

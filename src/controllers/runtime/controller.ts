@@ -2,6 +2,7 @@
 import type { InProcessClient } from '../../client/client.js';
 import type { Clock } from '../../clock/clock.js';
 import type { KubeObject, OwnerReference } from '../../meta/types.js';
+import { ClientEventRecorder, type EventRecorder } from './event-recorder.js';
 import { InformerFactory, keyOf, type SharedInformer } from './informer.js';
 import { WorkQueue } from './work-queue.js';
 
@@ -18,6 +19,8 @@ export interface Controller {
   disabledByDefault?: boolean;
   /** Keys reconciled at once (never the same key twice); 1 by default. */
   workers?: number;
+  /** The `source.component` of the Events it records, e.g. `deployment-controller`; `<name>-controller` by default. */
+  component?: string;
 }
 
 export interface ControllerContext {
@@ -29,6 +32,10 @@ export interface ControllerContext {
   enqueue(obj: KubeObject): void;
   /** Enqueues the controlling owner of `obj` if it is of the given kind; see ownerKeyFor. */
   enqueueOwner(obj: KubeObject, owner: { apiVersion: string; kind: string }, owners?: SharedInformer): void;
+  /** Records Events about objects under this controller's component name. */
+  recorder: EventRecorder;
+  /** Work started outside reconcile (e.g. from an informer handler) that settle() must wait for. */
+  track(work: Promise<unknown>): void;
   logError(err: unknown): void;
 }
 
@@ -118,6 +125,7 @@ interface SteppableClock {
 export class ControllerManager {
   readonly informers: InformerFactory;
   private readonly runners = new Map<string, Runner>();
+  private readonly tracked = new Set<Promise<unknown>>();
   private readonly logError: (err: unknown) => void;
   private running = false;
   private stopped = false;
@@ -186,6 +194,7 @@ export class ControllerManager {
         this.checkHotLoop(maxPerKey);
         const busy: Promise<unknown>[] = this.informers.pendingWork();
         for (const r of this.runners.values()) busy.push(...r.inflight);
+        busy.push(...this.tracked);
         if (busy.length > 0) {
           quietBefore = false;
           await Promise.allSettled(busy);
@@ -214,6 +223,25 @@ export class ControllerManager {
     }
   }
 
+  /**
+   * Plays `ms` of cluster life on a virtual clock: settles, then fires each timer in time order and settles after
+   * each step, so what one timer starts (a Job a CronJob created) is done before the next timer runs.
+   */
+  async advance(ms: number): Promise<void> {
+    const clock = this.options.clock as Partial<SteppableClock>;
+    if (!clock.advance || !clock.nextDueTime) throw new Error('advance(): the clock is not virtual');
+    const target = this.options.clock.now() + Math.max(0, ms);
+    await this.settle();
+    for (;;) {
+      const due = clock.nextDueTime();
+      if (due === undefined || due > target) break;
+      clock.advance(Math.max(0, due - this.options.clock.now()));
+      await this.settle();
+    }
+    clock.advance(target - this.options.clock.now());
+    await this.settle();
+  }
+
   private checkHotLoop(maxPerKey: number): void {
     for (const [id, n] of this.reconcileCounts!) {
       if (n <= maxPerKey) continue;
@@ -225,9 +253,19 @@ export class ControllerManager {
     }
   }
 
+  /** Counts `work` as in flight until it ends, so settle() waits for it. */
+  track(work: Promise<unknown>): void {
+    const tracked = work.catch((err) => this.logError(err));
+    this.tracked.add(tracked);
+    void tracked.finally(() => this.tracked.delete(tracked));
+  }
+
   private contextFor(runner: Runner): ControllerContext {
-    const { queue } = runner;
+    const { queue, controller } = runner;
+    const track = (work: Promise<unknown>) => this.track(work);
     return {
+      recorder: new ClientEventRecorder(this.options.client, this.options.clock, controller.component ?? `${controller.name}-controller`, track, this.logError),
+      track,
       client: this.options.client,
       clock: this.options.clock,
       informers: this.informers,

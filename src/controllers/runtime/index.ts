@@ -13,3 +13,4 @@ export {
   type ReconcileResult,
   type SettleOptions,
 } from './controller.js';
+export { ClientEventRecorder, type EventRecorder, type EventType } from './event-recorder.js';

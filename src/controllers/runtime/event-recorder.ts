@@ -1,0 +1,95 @@
+// Records core/v1 Events about objects as client-go's legacy recorder does, counting repeats instead of duplicating.
+import type { InProcessClient } from '../../client/client.js';
+import { rfc3339, type Clock } from '../../clock/clock.js';
+import type { KubeObject } from '../../meta/types.js';
+
+export type EventType = 'Normal' | 'Warning';
+
+export interface EventRecorder {
+  /** Writes (or counts again) an Event about `obj`; the write is tracked so settle() waits for it. */
+  event(obj: KubeObject, type: EventType, reason: string, message: string): void;
+}
+
+interface Recorded {
+  namespace: string;
+  name: string;
+  count: number;
+}
+
+/** Upstream's correlator forgets after this many distinct events; a small LRU is enough to count repeats. */
+const maxRemembered = 4096;
+
+export class ClientEventRecorder implements EventRecorder {
+  private readonly seen = new Map<string, Recorded>();
+  /** Keeps names unique within one millisecond: upstream names events `<object>.<unix nanos in hex>`. */
+  private lastNanos = 0n;
+
+  constructor(
+    private readonly client: InProcessClient,
+    private readonly clock: Clock,
+    private readonly component: string,
+    private readonly track: (work: Promise<unknown>) => void,
+    private readonly logError: (err: unknown) => void,
+  ) {}
+
+  event(obj: KubeObject, type: EventType, reason: string, message: string): void {
+    this.track(this.write(obj, type, reason, message).catch((err) => this.logError(err)));
+  }
+
+  private async write(obj: KubeObject, type: EventType, reason: string, message: string): Promise<void> {
+    const meta = obj.metadata;
+    const namespace = meta.namespace || 'default';
+    const key = [obj.apiVersion, obj.kind, meta.namespace ?? '', meta.name, meta.uid, type, reason, message].join('\u0000');
+    const now = rfc3339(this.clock.now());
+    const previous = this.seen.get(key);
+    if (previous) {
+      previous.count++;
+      this.remember(key, previous);
+      try {
+        await this.client.patch('v1', 'events', previous.namespace, previous.name, 'merge', { count: previous.count, lastTimestamp: now });
+        return;
+      } catch (err) {
+        // The event expired or was deleted: record it afresh, as the correlator does after a failed patch.
+        if ((err as { code?: number }).code !== 404) throw err;
+        this.seen.delete(key);
+      }
+    }
+    const name = `${meta.name}.${this.nextNanos().toString(16)}`;
+    await this.client.create('v1', 'events', namespace, {
+      apiVersion: 'v1',
+      kind: 'Event',
+      metadata: { name, namespace },
+      involvedObject: {
+        apiVersion: obj.apiVersion,
+        kind: obj.kind,
+        namespace: meta.namespace,
+        name: meta.name,
+        uid: meta.uid,
+        resourceVersion: meta.resourceVersion,
+      },
+      reason,
+      message,
+      source: { component: this.component },
+      firstTimestamp: now,
+      lastTimestamp: now,
+      count: 1,
+      type,
+      eventTime: null,
+      reportingComponent: this.component,
+      reportingInstance: '',
+    } as unknown as KubeObject);
+    this.remember(key, { namespace, name, count: 1 });
+  }
+
+  private nextNanos(): bigint {
+    const nanos = BigInt(this.clock.now()) * 1_000_000n;
+    this.lastNanos = nanos > this.lastNanos ? nanos : this.lastNanos + 1n;
+    return this.lastNanos;
+  }
+
+  private remember(key: string, entry: Recorded): void {
+    this.seen.delete(key);
+    this.seen.set(key, entry);
+    if (this.seen.size > maxRemembered) this.seen.delete(this.seen.keys().next().value!);
+  }
+}
