@@ -6,6 +6,10 @@ import type { ApiContext, OpenWatch } from './api/api-context.js';
 import { buildApp } from './api/server.js';
 import { InProcessClient } from './client/client.js';
 import { RealClock, type Clock } from './clock/clock.js';
+import { toMilliseconds } from './clock/duration.js';
+import { VirtualClock } from './clock/virtual-clock.js';
+import { defaultControllers } from './controllers/index.js';
+import { ControllerManager, parseControllerSpec, type Controller } from './controllers/runtime/index.js';
 import { kubeconfigYaml } from './kubeconfig.js';
 import { loadSwagger } from './openapi/openapi-v2.js';
 import { builtinApi } from './registry/builtins.js';
@@ -22,8 +26,18 @@ export interface ClusterOptions {
   host?: string;
   /** Events kept for watches from a past resourceVersion (default 10,000). */
   historySize?: number;
-  /** The clock everything reads; the real one by default. */
-  clock?: Clock;
+  /**
+   * The clock everything reads: `'real'` (the default), `'virtual'` (starts now and only moves on advance()), or a
+   * Clock of your own (e.g. a VirtualClock starting at a chosen instant).
+   */
+  clock?: Clock | 'real' | 'virtual';
+  /**
+   * Which controllers run, as kube-controller-manager's `--controllers`: `'*'` (the default) is every default
+   * controller, `'*,-job'` all but the Job controller, `'deployment,replicaset'` just those; `[]` or `''` none.
+   */
+  controllers?: string | string[];
+  /** Controllers of your own, run by the same manager (and settle()) as the built-in ones. */
+  customControllers?: Controller[];
   /** Bytes a watcher may fall behind before it is dropped (default 16 MiB). */
   maxWatchBufferBytes?: number;
   /** Called with unexpected errors (those answered 500); defaults to console.error. */
@@ -40,6 +54,16 @@ export interface Cluster {
   client: InProcessClient;
   store: Store;
   clock: Clock;
+  /** `'virtual'` when advance() can move the clock. */
+  clockMode: 'real' | 'virtual';
+  controllers: ControllerManager;
+  /**
+   * Resolves once every controller's queue is empty and nothing is due on the clock: the cluster is quiet.
+   * Waiting for a future time (a requeue, a CronJob's next run) needs advance() on the virtual clock.
+   */
+  settle(): Promise<void>;
+  /** Virtual clock only: plays `duration` (ms or a Go duration like `'5m'`) of cluster life, settling at each timer. */
+  advance(duration: number | string): Promise<void>;
   close(): Promise<void>;
   /**
    * Test hook: ends every open watch stream cleanly, as a real apiserver does when a watch times out, so tests can
@@ -57,12 +81,38 @@ function discoveryExtras(): DiscoveryExtras {
 const startupNamespaces = ['default', 'kube-system', 'kube-public', 'kube-node-lease'];
 
 export async function startCluster(options: ClusterOptions = {}): Promise<Cluster> {
-  const clock = options.clock ?? new RealClock();
+  const clock = chooseClock(options.clock);
   const swagger = loadSwagger();
   const store = new MemoryStore({ historySize: options.historySize, versioner: stampResourceVersion });
   const builtins = builtinApi(swagger, discoveryExtras());
   const registry = new Registry(store, clock, builtins.resources, builtins.conversions);
   await seed(registry);
+  const client = new InProcessClient(registry);
+  const builtinControllers = defaultControllers();
+  const custom = options.customControllers ?? [];
+  for (const c of custom) {
+    if (builtinControllers.some((b) => b.name === c.name)) {
+      throw new Error(`custom controller "${c.name}" has a built-in's name; name it differently and disable the built-in with controllers: '*,-${c.name}'`);
+    }
+  }
+  const controllers = new ControllerManager({
+    client,
+    clock,
+    controllers: [...builtinControllers, ...custom],
+    // Custom controllers always run: the spec only chooses among the built-in ones.
+    spec: [...custom.map((c) => c.name), ...parseControllerSpec(options.controllers ?? '*')],
+    logError: options.logError ?? ((err) => console.error('kubefake: controller error:', err)),
+  });
+  await controllers.start();
+  await controllers.settle();
+  const clockMode = clock instanceof VirtualClock ? 'virtual' : 'real';
+  const settle = () => controllers.settle();
+  const advance = async (duration: number | string) => {
+    if (clockMode !== 'virtual') throw new Error('advance(): the cluster runs on the real clock; start it with clock: \'virtual\'');
+    const ms = toMilliseconds(duration);
+    if (!(ms >= 0)) throw new Error(`advance(): the clock only moves forward, not by ${String(duration)}`);
+    await controllers.advance(ms);
+  };
   const watches = new Set<OpenWatch>();
   const api: ApiContext = {
     registry,
@@ -70,6 +120,7 @@ export async function startCluster(options: ClusterOptions = {}): Promise<Cluste
     watches,
     maxWatchBufferBytes: options.maxWatchBufferBytes ?? 16 * 1024 * 1024,
     logError: options.logError ?? ((err) => console.error('kubefake: internal error:', err)),
+    control: { clockMode, settle, advance },
   };
   const host = options.host ?? '127.0.0.1';
   let address = '';
@@ -87,16 +138,27 @@ export async function startCluster(options: ClusterOptions = {}): Promise<Cluste
     kubeconfig: kubeconfigYaml(url),
     port,
     registry,
-    client: new InProcessClient(registry),
+    client,
     store,
     clock,
-    close: () => (closed ??= shutdown(server, watches, store)),
+    clockMode,
+    controllers,
+    settle,
+    advance,
+    close: () => (closed ??= shutdown(server, watches, store, controllers)),
     closeWatches: () => {
       const open = [...watches];
       for (const watch of open) watch.close();
       return open.length;
     },
   };
+}
+
+function chooseClock(choice: ClusterOptions['clock']): Clock {
+  if (choice === undefined || choice === 'real') return new RealClock();
+  // A virtual clock starts at the real now (whole seconds, as metav1.Time keeps them) so timestamps look sane.
+  if (choice === 'virtual') return new VirtualClock(Math.floor(new RealClock().now() / 1000) * 1000);
+  return choice;
 }
 
 async function seed(registry: Registry): Promise<void> {
@@ -120,7 +182,8 @@ function listen(server: Server, port: number, host: string): Promise<void> {
 }
 
 /** Ends every watch cleanly (clients see their stream end), then closes the listener and idle connections. */
-async function shutdown(server: Server, watches: Set<OpenWatch>, store: Store): Promise<void> {
+async function shutdown(server: Server, watches: Set<OpenWatch>, store: Store, controllers: ControllerManager): Promise<void> {
+  controllers.stop();
   for (const watch of [...watches]) watch.close();
   const closing = new Promise<void>((resolve) => server.close(() => resolve()));
   server.closeIdleConnections();

@@ -14,4 +14,12 @@ export interface ApiContext {
   /** Per-watch cap on bytes waiting in the socket buffer: a watcher this far behind is dropped. */
   maxWatchBufferBytes: number;
   logError(err: unknown): void;
+  /** The cluster's clock and controllers as /kubefake/v1 exposes them. */
+  control: ClusterControl;
+}
+
+export interface ClusterControl {
+  clockMode: 'real' | 'virtual';
+  settle(): Promise<void>;
+  advance(duration: string): Promise<void>;
 }

@@ -5,6 +5,7 @@ import { buildOpenApiV3, removeOpenApiV3Document, type OpenApiV3Set } from '../o
 import { serveOpenApiV2, serveOpenApiV3Document, serveOpenApiV3Index, type OpenApiHttpResponse } from '../openapi/openapi-http.js';
 import type { ApiContext } from './api-context.js';
 import { chooseDiscoveryVariant, Discovery } from './discovery.js';
+import { controlPrefix, handleControlRequest } from './handlers/kubefake-control.js';
 import { handleResourceRequest, notFoundRoute } from './handlers/resource-handler.js';
 import { parseAccept } from './negotiation.js';
 import { parseResourcePath } from './request-info.js';
@@ -39,6 +40,10 @@ export function buildApp({ api, swagger, serverAddress }: AppOptions): Express {
       const info = parseResourcePath(path);
       if (info) {
         await handleResourceRequest(api, req, res, info, search);
+        return;
+      }
+      if (path.startsWith(controlPrefix)) {
+        await handleControlRequest(api, req, res, path, search);
         return;
       }
       if (req.method !== 'GET' && req.method !== 'HEAD') throw notFoundRoute();

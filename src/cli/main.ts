@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // The kubefake command: starts a server, writes its kubeconfig, and shuts down cleanly on SIGTERM/SIGINT.
-import { Command, InvalidArgumentError } from 'commander';
+import { Command, InvalidArgumentError, Option } from 'commander';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { dirname, resolve } from 'node:path';
@@ -25,11 +25,34 @@ const program = new Command()
   .option('--host <address>', 'address to listen on', '127.0.0.1')
   .option('--kubeconfig <file>', 'where to write the kubeconfig', resolve(homedir(), '.kube', 'kubefake.yaml'))
   .option('--history-size <events>', 'events kept for watches from a past resourceVersion', positive, 10_000)
+  .addOption(
+    new Option('--clock <mode>', 'real, or virtual: time only moves on POST /kubefake/v1/clock:advance?by=<duration>')
+      .choices(['real', 'virtual'])
+      .default('real'),
+  )
+  .option(
+    '--controllers <list>',
+    "controllers to run, as kube-controller-manager's flag: '*' all, '*,-job' all but job, 'deployment,replicaset' only those, '' none",
+    '*',
+  )
   .showHelpAfterError();
 
 async function main(): Promise<void> {
-  const opts = program.parse(process.argv).opts<{ port: number; host: string; kubeconfig: string; historySize: number }>();
-  const cluster = await startCluster({ port: opts.port, host: opts.host, historySize: opts.historySize });
+  const opts = program.parse(process.argv).opts<{
+    port: number;
+    host: string;
+    kubeconfig: string;
+    historySize: number;
+    clock: 'real' | 'virtual';
+    controllers: string;
+  }>();
+  const cluster = await startCluster({
+    port: opts.port,
+    host: opts.host,
+    historySize: opts.historySize,
+    clock: opts.clock,
+    controllers: opts.controllers,
+  });
   const kubeconfigPath = resolve(opts.kubeconfig);
   mkdirSync(dirname(kubeconfigPath), { recursive: true });
   writeFileSync(kubeconfigPath, cluster.kubeconfig, { mode: 0o600 });

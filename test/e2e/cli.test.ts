@@ -75,6 +75,33 @@ describeBuilt('kubefake CLI', () => {
     expect(watch).toEqual({ status: 200, complete: true });
   });
 
+  test('--clock=virtual serves a clock that only moves on clock:advance', async () => {
+    const server = await startCli(['--clock', 'virtual']);
+    try {
+      const before = (await (await fetch(`${server.url}/kubefake/v1/clock`)).json()) as { mode: string; now: string };
+      expect(before.mode).toBe('virtual');
+      const after = await fetch(`${server.url}/kubefake/v1/clock:advance?by=1h`, { method: 'POST' });
+      expect(after.status).toBe(200);
+      const view = (await after.json()) as { now: string };
+      expect(Date.parse(view.now) - Date.parse(before.now)).toBe(3_600_000);
+    } finally {
+      server.child.kill('SIGTERM');
+      await exited(server.child);
+    }
+  });
+
+  test.each([
+    [['--controllers', 'nope'], '"nope" is not in the list of known controllers'],
+    [['--controllers', '-*'], 'invalid --controllers entry "-*"'],
+    [['--clock', 'sundial'], "Allowed choices are real, virtual"],
+  ])('refuses %j', async (args, message) => {
+    const child = spawn(process.execPath, [cli, '--port', '0', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let err = '';
+    child.stderr!.on('data', (d) => (err += String(d)));
+    expect(await exited(child)).not.toBe(0);
+    expect(err).toContain(message);
+  });
+
   test('rejects a bad flag value with a clear message', async () => {
     const child = spawn(process.execPath, [cli, '--port', 'abc'], { stdio: ['ignore', 'pipe', 'pipe'] });
     let err = '';
