@@ -1,4 +1,6 @@
 // The default controller set, in kube-controller-manager's names; `--controllers` turns each on or off.
+import { replicaSetController } from './replicaset.js';
+import { replicationControllerController } from './replicationcontroller.js';
 import type { Controller } from './runtime/index.js';
 
 export interface DefaultControllerOptions {
@@ -7,5 +9,5 @@ export interface DefaultControllerOptions {
 }
 
 export function defaultControllers(_options: DefaultControllerOptions = {}): Controller[] {
-  return [];
+  return [replicaSetController(), replicationControllerController()];
 }

@@ -19,7 +19,7 @@ let clock: VirtualClock;
 let manager: ControllerManager | undefined;
 beforeEach(async () => {
   clock = new VirtualClock();
-  cluster = await startCluster({ port: 0, clock });
+  cluster = await startCluster({ port: 0, clock, controllers: '' });
 });
 afterEach(async () => {
   manager?.stop();

@@ -12,8 +12,11 @@ export interface EventRecorder {
 
 interface Recorded {
   namespace: string;
-  name: string;
+  /** Set once the Event exists; repeats then patch its count. */
+  name?: string;
   count: number;
+  /** Writes for one key run one after another, so a burst of repeats becomes one Event with a count. */
+  chain: Promise<void>;
 }
 
 /** Upstream's correlator forgets after this many distinct events; a small LRU is enough to count repeats. */
@@ -33,32 +36,32 @@ export class ClientEventRecorder implements EventRecorder {
   ) {}
 
   event(obj: KubeObject, type: EventType, reason: string, message: string): void {
-    this.track(this.write(obj, type, reason, message).catch((err) => this.logError(err)));
+    const meta = obj.metadata;
+    const key = [obj.apiVersion, obj.kind, meta.namespace ?? '', meta.name, meta.uid, type, reason, message].join('\u0000');
+    const entry = this.seen.get(key) ?? { namespace: meta.namespace || 'default', count: 0, chain: Promise.resolve() };
+    const now = rfc3339(this.clock.now());
+    entry.chain = entry.chain.then(() => this.write(entry, obj, type, reason, message, now)).catch((err) => this.logError(err));
+    this.remember(key, entry);
+    this.track(entry.chain);
   }
 
-  private async write(obj: KubeObject, type: EventType, reason: string, message: string): Promise<void> {
-    const meta = obj.metadata;
-    const namespace = meta.namespace || 'default';
-    const key = [obj.apiVersion, obj.kind, meta.namespace ?? '', meta.name, meta.uid, type, reason, message].join('\u0000');
-    const now = rfc3339(this.clock.now());
-    const previous = this.seen.get(key);
-    if (previous) {
-      previous.count++;
-      this.remember(key, previous);
+  private async write(entry: Recorded, obj: KubeObject, type: EventType, reason: string, message: string, now: string): Promise<void> {
+    if (entry.name !== undefined) {
       try {
-        await this.client.patch('v1', 'events', previous.namespace, previous.name, 'merge', { count: previous.count, lastTimestamp: now });
+        await this.client.patch('v1', 'events', entry.namespace, entry.name, 'merge', { count: entry.count + 1, lastTimestamp: now });
+        entry.count++;
         return;
       } catch (err) {
         // The event expired or was deleted: record it afresh, as the correlator does after a failed patch.
         if ((err as { code?: number }).code !== 404) throw err;
-        this.seen.delete(key);
       }
     }
+    const meta = obj.metadata;
     const name = `${meta.name}.${this.nextNanos().toString(16)}`;
-    await this.client.create('v1', 'events', namespace, {
+    await this.client.create('v1', 'events', entry.namespace, {
       apiVersion: 'v1',
       kind: 'Event',
-      metadata: { name, namespace },
+      metadata: { name, namespace: entry.namespace },
       involvedObject: {
         apiVersion: obj.apiVersion,
         kind: obj.kind,
@@ -78,7 +81,8 @@ export class ClientEventRecorder implements EventRecorder {
       reportingComponent: this.component,
       reportingInstance: '',
     } as unknown as KubeObject);
-    this.remember(key, { namespace, name, count: 1 });
+    entry.name = name;
+    entry.count = 1;
   }
 
   private nextNanos(): bigint {

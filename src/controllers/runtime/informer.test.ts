@@ -9,7 +9,7 @@ let cluster: Cluster;
 let clock: VirtualClock;
 beforeEach(async () => {
   clock = new VirtualClock();
-  cluster = await startCluster({ port: 0, clock, historySize: 3 });
+  cluster = await startCluster({ port: 0, clock, historySize: 3, controllers: '' });
 });
 afterEach(() => cluster.close());
 
