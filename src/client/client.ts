@@ -1,5 +1,5 @@
 // The in-process client: the second door onto the registry's request pipeline, for controllers, tests and fixtures.
-import { errors } from '../meta/errors.js';
+import { ApiError, errors } from '../meta/errors.js';
 import { cloneJson } from '../meta/deep-equal.js';
 import type { KubeObject } from '../meta/types.js';
 import { applyJsonPatch } from '../patch/json-patch.js';
@@ -19,7 +19,8 @@ export interface ClientWriteOptions {
   fieldManager?: string;
   /** For apply: take ownership of conflicting fields. */
   force?: boolean;
-  subresource?: 'status';
+  /** `status` writes only status; `finalize` (namespaces, update only) writes everything but status. */
+  subresource?: 'status' | 'finalize';
 }
 
 export interface ClientList {
@@ -63,6 +64,15 @@ export class InProcessClient {
     return found;
   }
 
+  /** Answers as the HTTP routes do: 404 for a subresource the resource lacks, 405 for a verb it does not serve. */
+  private requireSubresource(target: Resource, subresource: string, verb: string): void {
+    const sub = target.type.subresources.get(subresource);
+    if (!sub) throw new ApiError(404, 'NotFound', 'the server could not find the requested resource');
+    if (!sub.verbs.includes(verb)) {
+      throw new ApiError(405, 'MethodNotAllowed', 'the server does not allow this method on the requested resource');
+    }
+  }
+
   private writeOptions(options: ClientWriteOptions = {}): WriteOptions {
     return {
       dryRun: options.dryRun,
@@ -104,7 +114,9 @@ export class InProcessClient {
 
   async update(apiVersion: string, resource: string, namespace: string | undefined, object: KubeObject, options?: ClientWriteOptions): Promise<KubeObject> {
     const name = object.metadata.name ?? '';
-    const { view } = await this.registry.update(this.resource(apiVersion, resource), namespace, name, cloneJson(object), this.writeOptions(options));
+    const target = this.resource(apiVersion, resource);
+    if (options?.subresource === 'finalize') this.requireSubresource(target, 'finalize', 'update');
+    const { view } = await this.registry.update(target, namespace, name, cloneJson(object), this.writeOptions(options));
     return cloneJson(view.object as KubeObject);
   }
 
@@ -118,6 +130,7 @@ export class InProcessClient {
     options?: ClientWriteOptions,
   ): Promise<KubeObject> {
     const target = this.resource(apiVersion, resource);
+    if (options?.subresource === 'finalize') this.requireSubresource(target, 'finalize', 'patch');
     const write = this.writeOptions(options);
     if (type === 'apply') {
       const { view } = await this.registry.apply(target, namespace, name, cloneJson(patch), { ...write, force: options?.force });

@@ -52,6 +52,13 @@ export interface Strategy {
   allowCreateOnUpdate?: boolean;
   /** Whether DELETE answers with the deleted object rather than a Success Status (upstream ReturnDeletedObject). */
   returnDeletedObject?: boolean;
+  /**
+   * Admission's refusal of a delete (e.g. NamespaceLifecycle keeps `default` and `kube-system`): the reason, worded
+   * as upstream's Forbidden message ends, or undefined to allow it. Checked before anything else, as admission runs.
+   */
+  forbidDelete?(obj: KubeObject): string | undefined;
+  /** A /status write keeps the body's metadata except labels (upstream's deploymentStatusStrategy); others keep none. */
+  statusKeepsMetadataExceptLabels?: boolean;
   /** Finalizers the resource sets itself on delete before it can go (e.g. namespaces wait for their content). */
   onDelete?(obj: KubeObject, ctx: StrategyContext): 'keep' | 'delete';
 }

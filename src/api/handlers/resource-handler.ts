@@ -113,8 +113,11 @@ async function handleSubresource(
       return handleEviction(api, req, res, resource, namespace, name, query);
     case 'token':
       return handleToken(api, req, res, resource, namespace, name);
+    case 'finalize':
+      // namespaces/finalize: a PUT only (its one verb), replacing everything but status.
+      return handleUpdate(api, req, res, resource, namespace, name, query, 'finalize');
     default:
-      // log, exec, attach, portforward, proxy, finalize, approval, resize, ephemeralcontainers: not simulated yet.
+      // log, exec, attach, portforward, proxy, approval, resize, ephemeralcontainers: not simulated yet.
       throw notFoundRoute();
   }
 }

@@ -41,11 +41,16 @@ export async function requireActiveNamespace(ctx: RegistryContext, namespace: st
   if (!record) throw errors.notFound(namespaces.groupResource, namespace);
   const ns = record.object as KubeObject;
   if (ns.metadata.deletionTimestamp || (ns.status as { phase?: string } | undefined)?.phase === 'Terminating') {
-    // Upstream names the object (admission takes the name from the body on create).
-    throw errors.forbidden(
+    // Upstream names the object (admission takes the name from the body on create), and adds the
+    // NamespaceTerminating cause controllers look for to tell this refusal from a real failure.
+    const refused = errors.forbidden(
       resource.groupResource,
       name,
       `unable to create new content in namespace ${namespace} because it is being terminated`,
     );
+    refused.details!.causes = [
+      { reason: 'NamespaceTerminating', message: `namespace ${namespace} is being terminated`, field: 'metadata.namespace' },
+    ];
+    throw refused;
   }
 }

@@ -27,6 +27,8 @@ export async function deleteObject(
     const current = await ctx.store.get(key);
     if (!current) throw errors.notFound(resource.groupResource, name);
     const object = structuredClone(current.object) as KubeObject;
+    const forbidden = resource.strategy.forbidDelete?.(object);
+    if (forbidden) throw errors.forbidden(resource.groupResource, name, forbidden);
     checkPreconditions(resource, name, object, options);
     const decision = decide(ctx, resource, object, options);
     try {

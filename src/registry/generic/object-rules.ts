@@ -114,6 +114,10 @@ export function prepareForUpdate(
   let object = incoming;
   if (subresource === 'status') {
     object = { ...structuredClone(old), status: incoming.status };
+    if (resource.strategy.statusKeepsMetadataExceptLabels) {
+      object.metadata = { ...structuredClone(incoming.metadata), labels: structuredClone(old.metadata.labels) };
+      if (object.metadata.labels === undefined) delete object.metadata.labels;
+    }
     object.metadata.resourceVersion = incoming.metadata.resourceVersion;
   } else if (resource.hasStatus) {
     if (old.status === undefined) delete object.status;
@@ -129,7 +133,9 @@ export function prepareForUpdate(
   else delete meta.deletionGracePeriodSeconds;
   // Upstream defaults every decoded body, /status writes included (a node's allocatable follows its capacity).
   resource.strategy.applyDefaults?.(object);
-  resource.strategy.prepareForUpdate?.(object, old, { now: ctx.clock.now() });
+  // namespaces/finalize has its own upstream strategy: the body's spec (its finalizers) is taken, where the main
+  // strategy would keep the stored one; status was already carried over above.
+  if (subresource !== 'finalize') resource.strategy.prepareForUpdate?.(object, old, { now: ctx.clock.now() });
   // Compared after defaulting and the strategy's own carry-overs, so neither counts as a spec change.
   if (resource.tracksGeneration) {
     const changed = subresource !== 'status' && !deepEqual(withoutMetaAndStatus(object), withoutMetaAndStatus(old));
@@ -171,12 +177,14 @@ function immutableMetaCauses(meta: ObjectMeta, old: ObjectMeta): StatusCause[] {
   return causes;
 }
 
-/** Whether an update leaves an object marked for deletion with nothing left to wait for. */
-export function shouldDeleteDuringUpdate(object: KubeObject): boolean {
+/**
+ * Whether an update leaves an object marked for deletion with nothing left to wait for. A resource's own lifecycle
+ * can still hold it, as upstream's ShouldDeleteNamespaceDuringUpdate keeps a namespace while spec.finalizers remain.
+ */
+export function shouldDeleteDuringUpdate(resource: Resource, object: KubeObject, now: number): boolean {
   const meta = object.metadata;
-  return (
-    !!meta.deletionTimestamp &&
-    (!meta.finalizers || meta.finalizers.length === 0) &&
-    (meta.deletionGracePeriodSeconds ?? 0) === 0
-  );
+  const released =
+    !!meta.deletionTimestamp && (!meta.finalizers || meta.finalizers.length === 0) && (meta.deletionGracePeriodSeconds ?? 0) === 0;
+  // onDelete may mark the object it is given (a namespace's Terminating phase): it only answers here.
+  return released && resource.strategy.onDelete?.(structuredClone(object), { now }) !== 'keep';
 }

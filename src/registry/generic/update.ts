@@ -104,7 +104,7 @@ async function commit(
   next: KubeObject,
   current: StoredRecord,
 ): Promise<ObjectView> {
-  if (shouldDeleteDuringUpdate(next)) {
+  if (shouldDeleteDuringUpdate(resource, next, ctx.clock.now())) {
     // The last finalizer went away from an object already being deleted: the update completes the delete.
     return recordView(await ctx.store.delete(key, current.modRevision));
   }

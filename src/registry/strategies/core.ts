@@ -1,6 +1,7 @@
 // Strategies of the core group's resources other than pods: namespaces, services, nodes, events, secrets and more.
 import { invalidCause } from '../../meta/field-errors.js';
 import { isPlainObject, type KubeObject, type StatusCause } from '../../meta/types.js';
+import { validateBuiltinFinalizerNames, validateFinalizerName } from '../../meta/validation.js';
 import {
   addNamespaceFinalizer,
   defaultEndpoints,
@@ -24,19 +25,28 @@ import { replicationControllerTable } from '../printers/workload-tables.js';
 import type { Strategy } from '../strategy.js';
 import { fieldGetter } from './fields.js';
 
+/** NamespaceLifecycle admission's immortal namespaces. */
+const immortalNamespaces = new Set(['default', 'kube-system', 'kube-public']);
+
 export function namespaceStrategy(): Strategy {
   return {
+    forbidDelete: (ns) => (immortalNamespaces.has(ns.metadata.name ?? '') ? 'this namespace may not be deleted' : undefined),
     nameValidation: 'dns1123Label',
     returnDeletedObject: true,
-    applyDefaults: defaultNamespace,
+    applyDefaults(ns) {
+      defaultNamespace(ns);
+      // Go's omitempty: the emptied list /finalize leaves behind is not serialized, so `spec: {}` is what reads show.
+      if (isPlainObject(ns.spec) && Array.isArray(ns.spec.finalizers) && ns.spec.finalizers.length === 0) delete ns.spec.finalizers;
+    },
     prepareForCreate(ns) {
       addNamespaceFinalizer(ns);
       ns.status = { phase: 'Active' };
     },
     prepareForUpdate(ns, old) {
-      // spec.finalizers only change through /finalize; status only through /status.
+      // spec.finalizers only change through /finalize (which skips this step); status only through /status.
       ns.spec = structuredClone(old.spec);
     },
+    validate: validateNamespaceFinalizers,
     onDelete(ns) {
       const finalizers = (ns.spec as { finalizers?: string[] } | undefined)?.finalizers ?? [];
       ns.status = { ...((ns.status as object) ?? {}), phase: 'Terminating' };
@@ -46,6 +56,18 @@ export function namespaceStrategy(): Strategy {
     selectableFields: fieldGetter(['status.phase']),
     table: namespaceTable,
   };
+}
+
+/** upstream ValidateNamespace's spec.finalizers rule: each a qualified name, and a standard one unless it has a path. */
+function validateNamespaceFinalizers(ns: KubeObject): StatusCause[] {
+  const finalizers = (ns.spec as { finalizers?: unknown } | undefined)?.finalizers;
+  if (!Array.isArray(finalizers)) return [];
+  const names = finalizers.map(String);
+  const unqualified = validateBuiltinFinalizerNames(names, 'spec.finalizers');
+  return names.flatMap((name, i) => {
+    const path = `spec.finalizers[${i}]`;
+    return [...validateFinalizerName(name, path), ...unqualified.filter((c) => c.field === path)];
+  });
 }
 
 /** Hands out ClusterIPs from 10.96.0.0/12 (10.96.0.1 is the kubernetes service) and NodePorts from 30000–32767. */

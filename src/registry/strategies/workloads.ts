@@ -19,7 +19,14 @@ function immutableSelector(obj: KubeObject, old?: KubeObject): StatusCause[] {
 }
 
 export function deploymentStrategy(): Strategy {
-  return { tracksGeneration: true, applyDefaults: defaultDeployment, validate: immutableSelector, table: deploymentTable };
+  return {
+    tracksGeneration: true,
+    // The deployment controller records deployment.kubernetes.io/revision through its /status writes.
+    statusKeepsMetadataExceptLabels: true,
+    applyDefaults: defaultDeployment,
+    validate: immutableSelector,
+    table: deploymentTable,
+  };
 }
 
 export function replicaSetStrategy(): Strategy {
@@ -37,8 +44,33 @@ export function statefulSetStrategy(): Strategy {
   return { tracksGeneration: true, applyDefaults: defaultStatefulSet, validate: immutableSelector, table: statefulSetTable };
 }
 
+const templateGenerationAnnotation = 'deprecated.daemonset.template.generation';
+
+function templateGenerationOf(ds: KubeObject): number {
+  const value = Number(ds.metadata.annotations?.[templateGenerationAnnotation]);
+  return Number.isInteger(value) ? value : 0;
+}
+
+function setTemplateGeneration(ds: KubeObject, generation: number): void {
+  ds.metadata.annotations = { ...(ds.metadata.annotations ?? {}), [templateGenerationAnnotation]: String(generation) };
+}
+
 export function daemonSetStrategy(): Strategy {
-  return { tracksGeneration: true, applyDefaults: defaultDaemonSet, validate: immutableSelector, table: daemonSetTable };
+  return {
+    tracksGeneration: true,
+    applyDefaults: defaultDaemonSet,
+    validate: immutableSelector,
+    table: daemonSetTable,
+    // apps/v1 carries the internal spec.templateGeneration as an annotation: 1 on create, +1 whenever the template
+    // changes (upstream's daemonset strategy and v1 conversion); the controller labels pods with it.
+    prepareForCreate(ds) {
+      setTemplateGeneration(ds, Math.max(1, templateGenerationOf(ds)));
+    },
+    prepareForUpdate(ds, old) {
+      const template = (o: KubeObject) => (o.spec as { template?: unknown } | undefined)?.template;
+      setTemplateGeneration(ds, templateGenerationOf(old) + (deepEqual(template(ds), template(old)) ? 0 : 1));
+    },
+  };
 }
 
 export function controllerRevisionStrategy(): Strategy {
