@@ -12,6 +12,13 @@ export interface TestCluster extends Cluster {
   dir: string;
 }
 
+/**
+ * Options for suites that pin down the API server's own semantics (exact lists, managedFields, finalizers left in
+ * place): without the controller manager nothing else writes — no kube-root-ca.crt or default ServiceAccount in new
+ * namespaces, no controller status writes. The controllers' behaviour has suites of its own.
+ */
+export const apiServerOnly = { controllers: '' } as const;
+
 export async function startTestCluster(options: ClusterOptions = {}): Promise<TestCluster> {
   const cluster = await startCluster({ port: 0, ...options });
   const dir = mkdtempSync(join(tmpdir(), 'kubefake-test-'));

@@ -29,8 +29,11 @@ export interface Strategy {
   prepareForCreate?(obj: KubeObject, ctx: StrategyContext): void;
   /** Resource-specific update preparation, given the stored object. Mutates `obj`. */
   prepareForUpdate?(obj: KubeObject, old: KubeObject, ctx: StrategyContext): void;
-  /** Resource-specific validation; field paths as upstream prints them (`spec.containers[0].image`). */
-  validate?(obj: KubeObject, old?: KubeObject): StatusCause[];
+  /**
+   * Resource-specific validation; field paths as upstream prints them (`spec.containers[0].image`). `subresource` is
+   * set on updates through one (`status`), whose upstream strategies often validate less.
+   */
+  validate?(obj: KubeObject, old?: KubeObject, subresource?: string): StatusCause[];
   /** Field selector fields beyond metadata.name/metadata.namespace, with their values for `obj`. */
   selectableFields?(obj: KubeObject): Record<string, string>;
   /** The field selector keys `selectableFields` supports (so unsupported ones get a 400). */

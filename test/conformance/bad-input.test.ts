@@ -188,3 +188,52 @@ describe('query parameters', () => {
     await rejected(() => h.api.get(`${configMaps}?watch=true&timeoutSeconds=forever`), 400, 'BadRequest');
   });
 });
+
+describe('validation', () => {
+  const cronJobs = '/apis/batch/v1/namespaces/default/cronjobs';
+  const cronJob = (name: string, spec: Json): Json => ({
+    apiVersion: 'batch/v1',
+    kind: 'CronJob',
+    metadata: { name },
+    // Suspended so that the cronjob controller never writes while a test compares the store.
+    spec: { suspend: true, jobTemplate: { spec: { template: { spec: { restartPolicy: 'Never', containers: [{ name: 'c', image: 'busybox' }] } } } }, ...spec },
+  });
+  /** The causes of a rejected CronJob write, as `field: message`. */
+  const causes = (status: Json) => (status.details.causes as Json[]).map((c) => `${c.field}: ${c.message}`);
+
+  beforeAll(async () => {
+    expectCode(await h.api.post(cronJobs, cronJob('nightly', { schedule: '0 3 * * *' })), 201);
+    await h.cluster.settle();
+  });
+
+  test('a CronJob schedule robfig/cron cannot parse is a 422 with its error', async () => {
+    const status = await rejected(() => h.api.post(cronJobs, cronJob('bad-schedule', { schedule: 'bad' })), 422, 'Invalid');
+    expect(status.message).toBe('CronJob.batch "bad-schedule" is invalid: spec.schedule: Invalid value: "bad": expected exactly 5 fields, found 1: [bad]');
+    expect(status.details).toMatchObject({ name: 'bad-schedule', group: 'batch', kind: 'CronJob' });
+    expect(status.details.causes).toEqual([
+      { reason: 'FieldValueInvalid', message: 'Invalid value: "bad": expected exactly 5 fields, found 1: [bad]', field: 'spec.schedule' },
+    ]);
+    const missing = await rejected(() => h.api.post(cronJobs, cronJob('no-schedule', {})), 422, 'Invalid');
+    expect(causes(missing)).toEqual(['spec.schedule: Required value']);
+  });
+
+  test('TZ in a CronJob schedule, an unknown timeZone and Local are 422s', async () => {
+    const tz = await rejected(() => h.api.post(cronJobs, cronJob('tz', { schedule: 'TZ=UTC 0 3 * * *' })), 422, 'Invalid');
+    expect(causes(tz)).toEqual(['spec.schedule: Invalid value: "TZ=UTC 0 3 * * *": cannot use TZ or CRON_TZ in schedule, use timeZone field instead']);
+    const unknown = await rejected(() => h.api.post(cronJobs, cronJob('mars', { schedule: '0 3 * * *', timeZone: 'Mars/Olympus' })), 422, 'Invalid');
+    expect(causes(unknown)).toEqual(['spec.timeZone: Invalid value: "Mars/Olympus": unknown time zone Mars/Olympus']);
+    const local = await rejected(() => h.api.post(cronJobs, cronJob('local', { schedule: '0 3 * * *', timeZone: 'Local' })), 422, 'Invalid');
+    expect(causes(local)).toEqual(['spec.timeZone: Invalid value: "Local": timeZone must be an explicit time zone as defined in https://www.iana.org/time-zones']);
+  });
+
+  test('updates and patches to a bad schedule or timeZone are 422s that leave the stored CronJob as it was', async () => {
+    const nightly = `${cronJobs}/nightly`;
+    const stored = expectCode(await h.api.get(nightly), 200);
+    await rejected(() => h.api.put(nightly, { ...stored, spec: { ...stored.spec, schedule: '0 25 * * *' } }), 422, 'Invalid');
+    await rejected(() => h.api.patch(nightly, { spec: { schedule: 'CRON_TZ=Europe/Berlin 0 3 * * *' } }), 422, 'Invalid');
+    const zone = await rejected(() => h.api.patch(nightly, { spec: { timeZone: 'europe/berlin' } }), 422, 'Invalid');
+    expect(causes(zone)).toEqual(['spec.timeZone: Invalid value: "europe/berlin": unknown time zone europe/berlin']);
+    await rejected(() => h.api.patch(nightly, [{ op: 'replace', path: '/spec/schedule', value: '@fortnightly' }], 'application/json-patch+json'), 422, 'Invalid');
+    expect(expectCode(await h.api.patch(nightly, { spec: { timeZone: 'Europe/Berlin' } }), 200).spec.timeZone).toBe('Europe/Berlin');
+  });
+});

@@ -1,7 +1,7 @@
 // The shared conformance suite: create/get/list/update/patch/watch/delete/dryRun semantics, once, for every resource.
 import { expectCode, expectStatus, snapshot, expectUnchanged, WatchStream, type Json } from './http.js';
 import { supportsGenerateName } from './sample-objects.js';
-import { entries, freshNamespace, Samples, useCluster, writable } from './suite.js';
+import { entries, freshNamespace, Samples, serverAnnotations, useCluster, writable } from './suite.js';
 
 const h = useCluster();
 
@@ -91,7 +91,7 @@ describe.each(writable.filter((e) => !e.review))('$id', ({ type, createOnUpdate,
     ];
     const jsonPatched = expectCode(await h.api.patch(path, ops, 'application/json-patch+json'), 200);
     expect(jsonPatched.metadata.labels.patched).toBe('json');
-    expect(jsonPatched.metadata.annotations).toEqual({ 'example.com/note': 'json-patch' });
+    expect(jsonPatched.metadata.annotations).toEqual({ ...serverAnnotations(type), 'example.com/note': 'json-patch' });
     expect(rv(jsonPatched)).toBeGreaterThan(rv(merged));
     expect(expectCode(await h.api.get(path), 200)).toEqual(jsonPatched);
   });

@@ -1,5 +1,5 @@
 // @kubernetes/client-node 1.4 typed clients: create/read/list/replace/patch/delete on core and apps resources.
-import { startTestCluster, type TestCluster } from '../helpers.js';
+import { apiServerOnly, startTestCluster, type TestCluster } from '../helpers.js';
 import { apiError, clientsFor, configMap, deployment, mergePatch, type Clients } from './client-node-support.js';
 
 let cluster: TestCluster;
@@ -7,7 +7,7 @@ let c: Clients;
 const ns = 'crud';
 
 beforeAll(async () => {
-  cluster = await startTestCluster();
+  cluster = await startTestCluster(apiServerOnly);
   c = clientsFor(cluster);
   await c.core.createNamespace({ body: { metadata: { name: ns } } });
 });

@@ -1,6 +1,6 @@
 // @kubernetes/client-node 1.4 informer: add/update/delete events, re-watch after a server close, relist after 410.
 import * as k8s from '@kubernetes/client-node';
-import { startTestCluster, type TestCluster } from '../helpers.js';
+import { apiServerOnly, startTestCluster, type TestCluster } from '../helpers.js';
 import { clientsFor, configMap, Queue, type Clients } from './client-node-support.js';
 
 type Seen = { verb: 'add' | 'update' | 'delete' | 'error'; name?: string; data?: Record<string, string>; error?: unknown };
@@ -22,7 +22,7 @@ describe('informer', () => {
   const ns = 'informed';
 
   beforeAll(async () => {
-    cluster = await startTestCluster();
+    cluster = await startTestCluster(apiServerOnly);
     c = clientsFor(cluster);
     await c.core.createNamespace({ body: { metadata: { name: ns } } });
     await c.core.createNamespace({ body: { metadata: { name: 'elsewhere' } } });
@@ -65,7 +65,7 @@ describe('informer after the watch history rolled over', () => {
   const ns = 'relisted';
 
   beforeAll(async () => {
-    cluster = await startTestCluster({ historySize: 5 });
+    cluster = await startTestCluster({ ...apiServerOnly, historySize: 5 });
     c = clientsFor(cluster);
     await c.core.createNamespace({ body: { metadata: { name: ns } } });
   });

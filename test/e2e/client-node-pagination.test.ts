@@ -1,5 +1,5 @@
 // @kubernetes/client-node 1.4 list pagination: limit/continue, remainingItemCount, consistency, expired tokens.
-import { startTestCluster, type TestCluster } from '../helpers.js';
+import { apiServerOnly, startTestCluster, type TestCluster } from '../helpers.js';
 import { apiError, clientsFor, configMap, type Clients } from './client-node-support.js';
 
 describe('list pagination', () => {
@@ -8,7 +8,7 @@ describe('list pagination', () => {
   const ns = 'paged';
 
   beforeAll(async () => {
-    cluster = await startTestCluster();
+    cluster = await startTestCluster(apiServerOnly);
     c = clientsFor(cluster);
     await c.core.createNamespace({ body: { metadata: { name: ns } } });
     for (let i = 0; i < 25; i++) {
@@ -78,7 +78,7 @@ describe('an expired continue token', () => {
   let c: Clients;
 
   beforeAll(async () => {
-    cluster = await startTestCluster({ historySize: 5 });
+    cluster = await startTestCluster({ ...apiServerOnly, historySize: 5 });
     c = clientsFor(cluster);
     for (let i = 0; i < 25; i++) await c.core.createNamespacedConfigMap({ namespace: 'default', body: configMap(`cm-${i}`) });
   });

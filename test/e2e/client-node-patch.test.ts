@@ -1,6 +1,6 @@
 // @kubernetes/client-node 1.4 patches: every PatchStrategy, server-side apply conflicts and force, dryRun, managedFields.
 import * as k8s from '@kubernetes/client-node';
-import { startTestCluster, type TestCluster } from '../helpers.js';
+import { apiServerOnly, startTestCluster, type TestCluster } from '../helpers.js';
 import { apiError, clientsFor, deployment, mergePatch, type Clients } from './client-node-support.js';
 
 let cluster: TestCluster;
@@ -12,7 +12,7 @@ const applyPatch = k8s.setHeaderOptions('Content-Type', ServerSideApply);
 const strategicPatch = k8s.setHeaderOptions('Content-Type', StrategicMergePatch);
 
 beforeAll(async () => {
-  cluster = await startTestCluster();
+  cluster = await startTestCluster(apiServerOnly);
   c = clientsFor(cluster);
   objects = k8s.KubernetesObjectApi.makeApiClient(c.kc);
   await c.core.createNamespace({ body: { metadata: { name: ns } } });

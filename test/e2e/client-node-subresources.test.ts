@@ -1,6 +1,6 @@
 // @kubernetes/client-node 1.4: deployment status and scale subresources, and the generic KubernetesObjectApi.
 import * as k8s from '@kubernetes/client-node';
-import { startTestCluster, type TestCluster } from '../helpers.js';
+import { apiServerOnly, startTestCluster, type TestCluster } from '../helpers.js';
 import { apiError, clientsFor, deployment, mergePatch, type Clients } from './client-node-support.js';
 
 let cluster: TestCluster;
@@ -8,7 +8,7 @@ let c: Clients;
 const ns = 'subresources';
 
 beforeAll(async () => {
-  cluster = await startTestCluster();
+  cluster = await startTestCluster(apiServerOnly);
   c = clientsFor(cluster);
   await c.core.createNamespace({ body: { metadata: { name: ns } } });
 });

@@ -1,6 +1,6 @@
 // @kubernetes/client-node 1.4 Watch: event order and resourceVersions, selectors, server-side ends, 410 Expired.
 import * as k8s from '@kubernetes/client-node';
-import { startTestCluster, type TestCluster } from '../helpers.js';
+import { apiServerOnly, startTestCluster, type TestCluster } from '../helpers.js';
 import { clientsFor, configMap, Queue, type Clients } from './client-node-support.js';
 
 interface Event {
@@ -32,7 +32,7 @@ describe('Watch', () => {
   const path = `/api/v1/namespaces/${ns}/configmaps`;
 
   beforeAll(async () => {
-    cluster = await startTestCluster();
+    cluster = await startTestCluster(apiServerOnly);
     c = clientsFor(cluster);
     await c.core.createNamespace({ body: { metadata: { name: ns } } });
   });
@@ -119,7 +119,7 @@ describe('Watch from a resourceVersion older than the history', () => {
   let c: Clients;
 
   beforeAll(async () => {
-    cluster = await startTestCluster({ historySize: 5 });
+    cluster = await startTestCluster({ ...apiServerOnly, historySize: 5 });
     c = clientsFor(cluster);
   });
   afterAll(async () => {

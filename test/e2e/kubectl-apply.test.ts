@@ -1,10 +1,10 @@
 // kubectl e2e, every version: client-side apply of new objects, replace, server dry runs, wait, events and describe.
-import { kubectlBinaries, startTestCluster, type TestCluster } from '../helpers.js';
+import { apiServerOnly, kubectlBinaries, startTestCluster, type TestCluster } from '../helpers.js';
 import { AGE, appManifest, kubectlOf, lines, parseTable, versionNamespace } from './kubectl-harness.js';
 
 let cluster: TestCluster;
 beforeAll(async () => {
-  cluster = await startTestCluster();
+  cluster = await startTestCluster(apiServerOnly);
 });
 afterAll(async () => {
   await cluster.close();

@@ -1,12 +1,12 @@
 // kubectl e2e, every version: client-side apply updates, diff, strategic/merge/json patches, label, set, rollout restart, scale, edit.
 import { chmodSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { kubectlBinaries, run, startTestCluster, type TestCluster } from '../helpers.js';
+import { apiServerOnly, kubectlBinaries, run, startTestCluster, type TestCluster } from '../helpers.js';
 import { kubectlOf, versionNamespace } from './kubectl-harness.js';
 
 let cluster: TestCluster;
 beforeAll(async () => {
-  cluster = await startTestCluster();
+  cluster = await startTestCluster(apiServerOnly);
 });
 afterAll(async () => {
   await cluster.close();

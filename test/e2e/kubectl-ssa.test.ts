@@ -1,11 +1,11 @@
 // kubectl e2e, every version: server-side apply and its conflicts, the client-side upgrade, managedFields, dry runs, strict field validation.
 import { basename } from 'node:path';
-import { kubectlBinaries, startTestCluster, type TestCluster } from '../helpers.js';
+import { apiServerOnly, kubectlBinaries, startTestCluster, type TestCluster } from '../helpers.js';
 import { kubectlOf, versionNamespace } from './kubectl-harness.js';
 
 let cluster: TestCluster;
 beforeAll(async () => {
-  cluster = await startTestCluster();
+  cluster = await startTestCluster(apiServerOnly);
 });
 afterAll(async () => {
   await cluster.close();

@@ -1,10 +1,10 @@
 // kubectl e2e, every version: get -w sees changes made by another kubectl; delete by name, label, --all; namespace deletion.
-import { kubectlBinaries, startTestCluster, type TestCluster } from '../helpers.js';
+import { apiServerOnly, kubectlBinaries, startTestCluster, type TestCluster } from '../helpers.js';
 import { AGE, deletedLine, kubectlOf, lines, parseTable, versionNamespace } from './kubectl-harness.js';
 
 let cluster: TestCluster;
 beforeAll(async () => {
-  cluster = await startTestCluster();
+  cluster = await startTestCluster(apiServerOnly);
 });
 afterAll(async () => {
   await cluster.close();

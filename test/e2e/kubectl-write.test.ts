@@ -1,10 +1,10 @@
 // kubectl e2e, every version: imperative create (protobuf bodies from 1.32), patch, label, annotate, scale, validation errors.
-import { kubectlBinaries, startTestCluster, type TestCluster } from '../helpers.js';
+import { apiServerOnly, kubectlBinaries, startTestCluster, type TestCluster } from '../helpers.js';
 import { AGE, kubectlOf, parseTable, versionNamespace } from './kubectl-harness.js';
 
 let cluster: TestCluster;
 beforeAll(async () => {
-  cluster = await startTestCluster();
+  cluster = await startTestCluster(apiServerOnly);
 });
 afterAll(async () => {
   await cluster.close();

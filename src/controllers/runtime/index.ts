@@ -14,3 +14,4 @@ export {
   type SettleOptions,
 } from './controller.js';
 export { ClientEventRecorder, type EventRecorder, type EventType } from './event-recorder.js';
+export { ControllerExpectations, UIDTrackingControllerExpectations, expectationsTimeoutMs } from './expectations.js';

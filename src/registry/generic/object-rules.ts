@@ -155,14 +155,14 @@ function withoutMetaAndStatus(object: KubeObject): Record<string, unknown> {
 }
 
 /** Validates an object (metadata rules, then the strategy's own), throwing 422 Invalid with every cause. */
-export function validate(resource: Resource, object: KubeObject, old?: KubeObject): void {
+export function validate(resource: Resource, object: KubeObject, old?: KubeObject, subresource?: string): void {
   const validator = nameValidators[resource.strategy.nameValidation ?? 'dns1123Subdomain'];
   const causes: StatusCause[] = validateObjectMeta(object.metadata, {
     namespaced: resource.namespaced,
     nameValidator: validator,
   });
   if (old) causes.push(...immutableMetaCauses(object.metadata, old.metadata));
-  causes.push(...(resource.strategy.validate?.(object, old) ?? []));
+  causes.push(...(resource.strategy.validate?.(object, old, subresource) ?? []));
   if (causes.length > 0) {
     throw errors.invalid(resource.kind, resource.type.group, object.metadata.name ?? '', causes);
   }

@@ -85,7 +85,7 @@ export async function guaranteedUpdate(
     next.metadata.resourceVersion = old.metadata.resourceVersion;
     if (!options.managedFieldsSet) trackManagedFields(ctx, resource, old, next, options);
     else if (next !== incoming) keepManagedFields(next, incoming); // /status writes start from the stored metadata
-    validate(resource, next, old);
+    validate(resource, next, old, options.subresource);
     if (deepEqual(next, old)) return recordView(current); // a no-op write keeps the resourceVersion, as upstream
     if (options.dryRun) return viewOf(next);
     try {

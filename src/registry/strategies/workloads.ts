@@ -5,7 +5,8 @@ import { cronJobTable, jobTable } from '../printers/batch-tables.js';
 import { daemonSetTable, deploymentTable, replicaSetTable, statefulSetTable } from '../printers/workload-tables.js';
 import { isPlainObject, type KubeObject } from '../../meta/types.js';
 import { deepEqual } from '../../meta/deep-equal.js';
-import { invalidCause } from '../../meta/field-errors.js';
+import { checkTimeZone, parseCronSchedule } from '../../meta/cron-schedule.js';
+import { invalidCause, requiredCause } from '../../meta/field-errors.js';
 import type { StatusCause } from '../../meta/types.js';
 import type { Strategy } from '../strategy.js';
 import { fieldGetter } from './fields.js';
@@ -108,6 +109,71 @@ export function jobStrategy(): Strategy {
   };
 }
 
+interface CronJobSpecFields {
+  schedule?: unknown;
+  timeZone?: unknown;
+}
+
+/** upstream validateScheduleFormat: robfig's ParseStandard, and TZ in the schedule only where the stored one had it. */
+function validateSchedule(schedule: string, allowTZInSchedule: boolean, hasTimeZone: boolean): StatusCause[] {
+  const causes: StatusCause[] = [];
+  try {
+    parseCronSchedule(schedule);
+  } catch (err) {
+    causes.push(invalidCause('spec.schedule', schedule, (err as Error).message));
+  }
+  // Upstream looks for "TZ" anywhere in the schedule, not only as its prefix.
+  if (allowTZInSchedule && schedule.includes('TZ') && hasTimeZone) {
+    causes.push(invalidCause('spec.schedule', schedule, 'cannot use both timeZone field and TZ or CRON_TZ in schedule'));
+  } else if (!allowTZInSchedule && schedule.includes('TZ')) {
+    causes.push(invalidCause('spec.schedule', schedule, 'cannot use TZ or CRON_TZ in schedule, use timeZone field instead'));
+  }
+  return causes;
+}
+
+/** upstream validTimeZoneCharacters: one component of an IANA name, digits and '+' tolerated for legacy names. */
+const validTimeZoneCharacters = /^[A-Za-z.\-_0-9+]{1,14}$/;
+
+/** upstream validateTimeZone: a non-empty, well-formed IANA name other than Local, that Go's LoadLocation loads. */
+function validateTimeZone(timeZone: string): StatusCause[] {
+  const field = 'spec.timeZone';
+  if (timeZone === '') return [invalidCause(field, timeZone, 'timeZone must be nil or non-empty string')];
+  for (const part of timeZone.split('/')) {
+    if (part === '.' || part === '..' || part.startsWith('-') || !validTimeZoneCharacters.test(part)) {
+      return [invalidCause(field, timeZone, `unknown time zone ${timeZone}`)];
+    }
+  }
+  const causes: StatusCause[] = [];
+  if (timeZone.toLowerCase() === 'local') {
+    causes.push(invalidCause(field, timeZone, 'timeZone must be an explicit time zone as defined in https://www.iana.org/time-zones'));
+  }
+  const problem = checkTimeZone(timeZone);
+  if (problem) causes.push(invalidCause(field, timeZone, problem));
+  return causes;
+}
+
+/** The schedule and time zone rules of upstream ValidateCronJobCreate / ValidateCronJobUpdate. */
+function validateCronJob(cronJob: KubeObject, old?: KubeObject, subresource?: string): StatusCause[] {
+  // cronJobStatusStrategy.ValidateUpdate validates nothing: a status write never fails on a spec stored long ago.
+  if (subresource === 'status') return [];
+  const spec = (isPlainObject(cronJob.spec) ? cronJob.spec : {}) as CronJobSpecFields;
+  const oldSpec = old && ((isPlainObject(old.spec) ? old.spec : {}) as CronJobSpecFields);
+  // A null or absent timeZone is Go's nil pointer.
+  const timeZone = typeof spec.timeZone === 'string' ? spec.timeZone : undefined;
+  const causes: StatusCause[] = [];
+  const schedule = typeof spec.schedule === 'string' ? spec.schedule : '';
+  if (schedule === '') {
+    causes.push(requiredCause('spec.schedule'));
+  } else {
+    const allowTZInSchedule = typeof oldSpec?.schedule === 'string' && oldSpec.schedule.includes('TZ');
+    causes.push(...validateSchedule(schedule, allowTZInSchedule, timeZone !== undefined));
+  }
+  const oldTimeZone = typeof oldSpec?.timeZone === 'string' ? oldSpec.timeZone : undefined;
+  // An update keeping the stored zone is not checked again: the apiserver's zone database may have lost it since.
+  if (timeZone !== undefined && (!oldSpec || timeZone !== oldTimeZone)) causes.push(...validateTimeZone(timeZone));
+  return causes;
+}
+
 export function cronJobStrategy(): Strategy {
-  return { tracksGeneration: true, applyDefaults: defaultCronJob, table: cronJobTable };
+  return { tracksGeneration: true, applyDefaults: defaultCronJob, validate: validateCronJob, table: cronJobTable };
 }
