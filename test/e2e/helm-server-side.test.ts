@@ -1,6 +1,6 @@
 // helm 4 with its default server-side apply: dry-run, install, upgrade, a field conflict, rollback, history, uninstall.
 import type { KubeObject } from '../../src/meta/types.js';
-import { kubectl, layerBinary, startTestCluster, type TestCluster } from '../helpers.js';
+import { apiServerOnly, kubectl, layerBinary, startTestCluster, type TestCluster } from '../helpers.js';
 import { createChart, helm as helmIn, helmBinary, managers, releaseSecrets, stored, type ManagedEntry } from './helm-support.js';
 
 let cluster: TestCluster;
@@ -15,7 +15,7 @@ function container(object: KubeObject | undefined): { name: string; image: strin
 }
 
 beforeAll(async () => {
-  cluster = await startTestCluster();
+  cluster = await startTestCluster(apiServerOnly);
   chart = await createChart(cluster);
 });
 afterAll(() => cluster.close());

@@ -1,5 +1,5 @@
 // helm 4 against kubefake with client-side apply: install, list, status, upgrade, migration to server-side, uninstall.
-import { startTestCluster, type TestCluster } from '../helpers.js';
+import { apiServerOnly, startTestCluster, type TestCluster } from '../helpers.js';
 import { createChart, helm as helmIn, helmBinary, managers, releaseSecrets, stored } from './helm-support.js';
 
 let cluster: TestCluster;
@@ -7,7 +7,7 @@ let chart: string;
 const helm = (args: string[]) => helmIn(cluster, args);
 
 beforeAll(async () => {
-  cluster = await startTestCluster();
+  cluster = await startTestCluster(apiServerOnly);
   chart = await createChart(cluster);
 });
 afterAll(() => cluster.close());

@@ -1,10 +1,10 @@
 // kubectl e2e, every version: create -f from stdin, then get with upstream columns, output formats, selectors, sorting.
-import { kubectlBinaries, startTestCluster, type TestCluster } from '../helpers.js';
+import { apiServerOnly, kubectlBinaries, startTestCluster, type TestCluster } from '../helpers.js';
 import { AGE, appManifest, kubectlOf, lines, parseTable, parseTables, versionNamespace } from './kubectl-harness.js';
 
 let cluster: TestCluster;
 beforeAll(async () => {
-  cluster = await startTestCluster();
+  cluster = await startTestCluster(apiServerOnly);
 });
 afterAll(async () => {
   await cluster.close();
