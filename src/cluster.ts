@@ -9,13 +9,19 @@ import { RealClock, type Clock } from './clock/clock.js';
 import { toMilliseconds } from './clock/duration.js';
 import { VirtualClock } from './clock/virtual-clock.js';
 import { defaultControllers } from './controllers/index.js';
+import { defaultIngressClass } from './controllers/ingress-status/ingress-status.js';
+import { defaultStorageClass } from './controllers/local-provisioner/default-storage-class.js';
 import { ControllerManager, parseControllerSpec, type Controller } from './controllers/runtime/index.js';
+import { seedCluster } from './cluster-seed.js';
+import type { NodeSpecification } from './kubelet/node-template.js';
+import { kubeletLogProvider } from './kubelet/logs-provider.js';
 import { kubeconfigYaml } from './kubeconfig.js';
 import { loadSwagger } from './openapi/openapi-v2.js';
 import { builtinApi } from './registry/builtins.js';
 import { stampResourceVersion } from './registry/generic/context.js';
 import { Registry } from './registry/registry.js';
 import type { DiscoveryExtras } from './registry/resource-table.js';
+import type { KubeObject } from './meta/types.js';
 import { MemoryStore } from './store/memory-store.js';
 import type { Store } from './store/types.js';
 
@@ -36,6 +42,11 @@ export interface ClusterOptions {
    * controller, `'*,-job'` all but the Job controller, `'deployment,replicaset'` just those; `[]` or `''` none.
    */
   controllers?: string | string[];
+  /**
+   * Worker nodes the fake kubelet simulates: a count of default nodes (3; names `kubefake-worker`, `kubefake-worker2`…
+   * spread over zones), or each node's name, capacity, labels and taints. 0 for none.
+   */
+  nodes?: number | NodeSpecification[];
   /** Controllers of your own, run by the same manager (and settle()) as the built-in ones. */
   customControllers?: Controller[];
   /** Bytes a watcher may fall behind before it is dropped (default 16 MiB). */
@@ -78,15 +89,13 @@ function discoveryExtras(): DiscoveryExtras {
   return extras;
 }
 
-const startupNamespaces = ['default', 'kube-system', 'kube-public', 'kube-node-lease'];
-
 export async function startCluster(options: ClusterOptions = {}): Promise<Cluster> {
   const clock = chooseClock(options.clock);
   const swagger = loadSwagger();
   const store = new MemoryStore({ historySize: options.historySize, versioner: stampResourceVersion });
   const builtins = builtinApi(swagger, discoveryExtras());
   const registry = new Registry(store, clock, builtins.resources, builtins.conversions);
-  await seed(registry);
+  await seedCluster(registry, clock, { nodes: options.nodes ?? 3 });
   const client = new InProcessClient(registry);
   const builtinControllers = defaultControllers();
   const custom = options.customControllers ?? [];
@@ -103,6 +112,14 @@ export async function startCluster(options: ClusterOptions = {}): Promise<Cluste
     spec: [...custom.map((c) => c.name), ...parseControllerSpec(options.controllers ?? '*')],
     logError: options.logError ?? ((err) => console.error('kubefake: controller error:', err)),
   });
+  // The default IngressClass is the ingress-status controller's: without it, nothing would serve the class.
+  if (controllers.enabled().includes('ingress-status')) {
+    await client.create('networking.k8s.io/v1', 'ingressclasses', undefined, defaultIngressClass());
+  }
+  // Likewise the default StorageClass (kind's `standard`) is the local-path provisioner's.
+  if (controllers.enabled().includes('local-path-provisioner')) {
+    await client.create('storage.k8s.io/v1', 'storageclasses', undefined, defaultStorageClass());
+  }
   await controllers.start();
   await controllers.settle();
   const clockMode = clock instanceof VirtualClock ? 'virtual' : 'real';
@@ -121,6 +138,10 @@ export async function startCluster(options: ClusterOptions = {}): Promise<Cluste
     maxWatchBufferBytes: options.maxWatchBufferBytes ?? 16 * 1024 * 1024,
     logError: options.logError ?? ((err) => console.error('kubefake: internal error:', err)),
     control: { clockMode, settle, advance },
+    // Logs come from the fake kubelet; without it, asking for them fails as it does when no kubelet listens.
+    podLogs: controllers.enabled().includes('kubelet')
+      ? kubeletLogProvider(clock, (pod) => readSamePod(client, pod), (work) => controllers.track(work))
+      : undefined,
   };
   const host = options.host ?? '127.0.0.1';
   let address = '';
@@ -154,21 +175,21 @@ export async function startCluster(options: ClusterOptions = {}): Promise<Cluste
   };
 }
 
+/** The pod as stored now, if it is still the same pod (a follow stream ends when it is deleted or recreated). */
+async function readSamePod(client: InProcessClient, pod: KubeObject): Promise<KubeObject | undefined> {
+  try {
+    const current = await client.get('v1', 'pods', pod.metadata.namespace, pod.metadata.name ?? '');
+    return current.metadata.uid === pod.metadata.uid ? current : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 function chooseClock(choice: ClusterOptions['clock']): Clock {
   if (choice === undefined || choice === 'real') return new RealClock();
   // A virtual clock starts at the real now (whole seconds, as metav1.Time keeps them) so timestamps look sane.
   if (choice === 'virtual') return new VirtualClock(Math.floor(new RealClock().now() / 1000) * 1000);
   return choice;
-}
-
-async function seed(registry: Registry): Promise<void> {
-  const namespaces = registry.lookup('', 'v1', 'namespaces')!;
-  for (const name of startupNamespaces) await registry.create(namespaces, undefined, { metadata: { name } });
-  const services = registry.lookup('', 'v1', 'services')!;
-  await registry.create(services, 'default', {
-    metadata: { name: 'kubernetes', labels: { component: 'apiserver', provider: 'kubernetes' } },
-    spec: { clusterIP: '10.96.0.1', ports: [{ name: 'https', port: 443, protocol: 'TCP', targetPort: 6443 }] },
-  });
 }
 
 function listen(server: Server, port: number, host: string): Promise<void> {

@@ -27,7 +27,7 @@ export interface ControllerTestbed {
 export async function startControllerTestbed(controllers: Controller[], options: { start?: number } = {}): Promise<ControllerTestbed> {
   const clock = new VirtualClock(options.start);
   // The cluster's own controllers stay off: only the ones under test run, under this testbed's manager.
-  const cluster = await startCluster({ clock, controllers: '' });
+  const cluster = await startCluster({ clock, controllers: '', nodes: 0 });
   const errors: unknown[] = [];
   const manager = new ControllerManager({ client: cluster.client, clock, controllers, logError: (err) => errors.push(err) });
   await manager.start();

@@ -17,7 +17,7 @@ export interface TestCluster extends Cluster {
  * place): without the controller manager nothing else writes — no kube-root-ca.crt or default ServiceAccount in new
  * namespaces, no controller status writes. The controllers' behaviour has suites of its own.
  */
-export const apiServerOnly = { controllers: '' } as const;
+export const apiServerOnly = { controllers: '', nodes: 0 } as const;
 
 export async function startTestCluster(options: ClusterOptions = {}): Promise<TestCluster> {
   const cluster = await startCluster({ port: 0, ...options });

@@ -1,5 +1,6 @@
 // What the HTTP handlers share: the registry, the clock, open watch streams (closed on shutdown) and a logger.
 import type { Clock } from '../clock/clock.js';
+import type { KubeObject } from '../meta/types.js';
 import type { Registry } from '../registry/registry.js';
 
 export interface OpenWatch {
@@ -16,6 +17,34 @@ export interface ApiContext {
   logError(err: unknown): void;
   /** The cluster's clock and controllers as /kubefake/v1 exposes them. */
   control: ClusterControl;
+  /** The kubelets' side of pods/log; without it a log request fails as one to a node whose kubelet is down. */
+  podLogs?: PodLogProvider;
+}
+
+/** PodLogOptions as the apiserver hands them to the kubelet: validated, the container already chosen. */
+export interface PodLogOptions {
+  follow: boolean;
+  /** The logs of the container's previous (terminated) instance. */
+  previous: boolean;
+  /** Each line prefixed with its RFC3339Nano timestamp and a space. */
+  timestamps: boolean;
+  sinceSeconds?: number;
+  /** sinceTime, in ms since the epoch. */
+  sinceTime?: number;
+  tailLines?: number;
+  /** The handler also cuts the answer at this many bytes, so a provider may ignore it. */
+  limitBytes?: number;
+}
+
+/**
+ * What a (fake) kubelet offers pods/log. The handler calls lines() and, to follow, follow() right after it with no
+ * await in between, so together they miss nothing.
+ */
+export interface PodLogProvider {
+  /** The lines (without their newline) the kubelet would answer now: since, tail and timestamps applied. */
+  lines(pod: KubeObject, container: string, options: PodLogOptions): string[];
+  /** Lines written from now on, as they come; onEnd once the container instance stops. stop() ends early. */
+  follow?(pod: KubeObject, container: string, options: PodLogOptions, onLine: (line: string) => void, onEnd: () => void): { stop(): void };
 }
 
 export interface ClusterControl {

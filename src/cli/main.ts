@@ -18,6 +18,12 @@ function positive(value: string): number {
   return n;
 }
 
+function nonNegative(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0) throw new InvalidArgumentError('must be a whole number (0 or more)');
+  return n;
+}
+
 const program = new Command()
   .name('kubefake')
   .description('A fast, faithful fake Kubernetes API server for tests')
@@ -30,6 +36,7 @@ const program = new Command()
       .choices(['real', 'virtual'])
       .default('real'),
   )
+  .option('--nodes <count>', 'worker nodes the fake kubelet simulates', nonNegative, 3)
   .option(
     '--controllers <list>',
     "controllers to run, as kube-controller-manager's flag: '*' all, '*,-job' all but job, 'deployment,replicaset' only those, '' none",
@@ -45,6 +52,7 @@ async function main(): Promise<void> {
     historySize: number;
     clock: 'real' | 'virtual';
     controllers: string;
+    nodes: number;
   }>();
   const cluster = await startCluster({
     port: opts.port,
@@ -52,6 +60,7 @@ async function main(): Promise<void> {
     historySize: opts.historySize,
     clock: opts.clock,
     controllers: opts.controllers,
+    nodes: opts.nodes,
   });
   const kubeconfigPath = resolve(opts.kubeconfig);
   mkdirSync(dirname(kubeconfigPath), { recursive: true });

@@ -1,4 +1,7 @@
 // The in-process client: the second door onto the registry's request pipeline, for controllers, tests and fixtures.
+import { rfc3339 } from '../clock/clock.js';
+import { bindPod } from '../registry/pod-binding.js';
+import { evictPod } from '../registry/pod-eviction.js';
 import { ApiError, errors } from '../meta/errors.js';
 import { cloneJson } from '../meta/deep-equal.js';
 import type { KubeObject } from '../meta/types.js';
@@ -163,6 +166,22 @@ export class InProcessClient {
   ): Promise<KubeObject[]> {
     const list = await this.registry.deleteCollection(this.resource(apiVersion, resource), namespace, query, options);
     return list.views.map((v) => cloneJson(v.object as KubeObject)).filter((o) => o.metadata.deletionTimestamp);
+  }
+
+  /**
+   * pods/binding, what a scheduler POSTs: assigns a pending pod to a node and turns PodScheduled True. Refused (409)
+   * for a pod being deleted, already assigned or still gated, or (with `uid`) one recreated since it was read.
+   */
+  async bind(namespace: string, name: string, nodeName: string, options: { uid?: string; dryRun?: boolean; fieldManager?: string } = {}): Promise<void> {
+    const pods = this.resource('v1', 'pods');
+    const now = rfc3339(this.registry.clock.now());
+    const write = { dryRun: options.dryRun, fieldManager: options.fieldManager ?? this.defaultManager };
+    await this.registry.patch(pods, namespace, name, (current) => bindPod(current, nodeName, now, options.uid), { ...write, subresource: 'binding' });
+  }
+
+  /** pods/eviction, as POST .../eviction: deletes the pod unless a PodDisruptionBudget refuses (429). */
+  async evict(namespace: string, name: string, deleteOptions: Record<string, unknown> = {}, options: { dryRun?: boolean } = {}): Promise<void> {
+    await evictPod(this.registry, namespace, name, { apiVersion: 'policy/v1', kind: 'Eviction', metadata: { name, namespace }, deleteOptions }, options.dryRun === true);
   }
 
   /** Streams events in resourceVersion order until `stop()`; an ERROR event (e.g. 410) ends the watch. */

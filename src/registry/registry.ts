@@ -35,6 +35,7 @@ export class Registry {
     conversions: readonly ServedConversion[] = [],
   ) {
     for (const r of resources) this.byPath.set(`${r.type.group}/${r.type.version}/${r.type.resource}`, r);
+    for (const r of resources) r.strategy.attach?.(store, r.prefix(undefined));
     for (const c of conversions) this.converters.set(c.served, new VersionConverter(c.served, c.storage, c.conversion));
     const namespaces = this.byPath.get('/v1/namespaces');
     this.ctx = { store, clock, namespaces: () => namespaces, uid: () => randomUUID(), nameSuffix };

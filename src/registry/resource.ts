@@ -16,6 +16,11 @@ export interface ResourceSchema {
   node(): SchemaNode;
 }
 
+/** Where a group/resource's objects live in the store: `/registry/<group or core>/<resource>/`. */
+export function storagePrefixOf(groupResource: GroupResource): string {
+  return `/registry/${groupResource.group || 'core'}/${groupResource.resource}/`;
+}
+
 export class Resource {
   readonly apiVersion: string;
   readonly groupResource: GroupResource;
@@ -37,7 +42,7 @@ export class Resource {
     this.groupResource = { group: type.group, resource: type.resource };
     this.hasStatus = type.subresources.has('status');
     this.tracksGeneration = strategy.tracksGeneration ?? false;
-    this.storagePrefix = `/registry/${storageGroupResource.group || 'core'}/${storageGroupResource.resource}/`;
+    this.storagePrefix = storagePrefixOf(storageGroupResource);
   }
 
   get namespaced(): boolean {

@@ -1,5 +1,6 @@
 // The per-resource strategy contract: everything a resource does differently from the generic registry.
 import type { KubeObject, StatusCause } from '../meta/types.js';
+import type { Store } from '../store/types.js';
 
 /** A server-side printing column, as in meta.k8s.io/v1 Table.columnDefinitions. */
 export interface TableColumn {
@@ -22,11 +23,23 @@ export interface StrategyContext {
   now: number;
 }
 
+/** What a mutating admission plugin may read besides the object: other resources, as its informers would list them. */
+export interface AdmissionContext {
+  now: number;
+  /** Every stored object of a resource, e.g. `list('storage.k8s.io', 'storageclasses')`. */
+  list(group: string, resource: string): Promise<KubeObject[]>;
+}
+
 export interface Strategy {
   /** Applies the defaults the real apiserver applies to this resource (mutates in place). */
   applyDefaults?(obj: KubeObject): void;
   /** Resource-specific create preparation (e.g. clearing status, setting initial phase). Mutates. */
   prepareForCreate?(obj: KubeObject, ctx: StrategyContext): void;
+  /**
+   * Mutating admission on create (upstream's plugins such as DefaultStorageClass), which may read other resources;
+   * runs after the system fields are set and before validation. Mutates; throws an ApiError to refuse.
+   */
+  admitCreate?(obj: KubeObject, ctx: AdmissionContext): Promise<void>;
   /** Resource-specific update preparation, given the stored object. Mutates `obj`. */
   prepareForUpdate?(obj: KubeObject, old: KubeObject, ctx: StrategyContext): void;
   /**
@@ -60,8 +73,15 @@ export interface Strategy {
    * as upstream's Forbidden message ends, or undefined to allow it. Checked before anything else, as admission runs.
    */
   forbidDelete?(obj: KubeObject): string | undefined;
+  /** Whether a create keeps the body's status (upstream's node strategy: kubelets register nodes with status). */
+  keepsStatusOnCreate?: boolean;
   /** A /status write keeps the body's metadata except labels (upstream's deploymentStatusStrategy); others keep none. */
   statusKeepsMetadataExceptLabels?: boolean;
   /** Finalizers the resource sets itself on delete before it can go (e.g. namespaces wait for their content). */
   onDelete?(obj: KubeObject, ctx: StrategyContext): 'keep' | 'delete';
+  /**
+   * Called once when the registry is built, with the store and the key prefix of the resource's objects: for
+   * state derived from what is stored (the Service ClusterIP and NodePort allocations), kept current by watching.
+   */
+  attach?(store: Store, prefix: string): void;
 }

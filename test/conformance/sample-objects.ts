@@ -122,7 +122,8 @@ const overrides: Record<string, Override> = {
   '/podtemplates': { fields: () => ({ template: podTemplate }) },
   '/replicationcontrollers': { fields: () => ({ spec: { replicas: 1, selector: labels, template: podTemplate } }) },
   '/services': {
-    fields: () => ({ spec: { selector: labels, ports: [{ port: 80 }] } }),
+    // A LoadBalancer: a main-resource write to any other type clears status.loadBalancer, as upstream.
+    fields: () => ({ spec: { type: 'LoadBalancer', selector: labels, ports: [{ port: 80 }] } }),
     status: { loadBalancer: { ingress: [{ ip: '192.0.2.10', ipMode: 'VIP' }] } },
   },
   '/events': {

@@ -54,7 +54,7 @@ export function useCluster(): Harness {
   const harness = {} as Harness;
   beforeAll(async () => {
     // The API server alone: the controllers' writes would race the exact assertions here (they have suites of their own).
-    harness.cluster = await startCluster({ port: 0, controllers: '', logError: () => {} });
+    harness.cluster = await startCluster({ port: 0, controllers: '', nodes: 0, logError: () => {} });
     harness.api = new Api(harness.cluster.url);
   });
   afterAll(async () => {

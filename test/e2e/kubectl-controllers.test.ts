@@ -26,22 +26,23 @@ describe.each(kubectlBinaries())('kubectl $version', (binary) => {
 
   test('create deployment makes a ReplicaSet named by its template hash and its pods; scale changes the pods', async () => {
     expect(await kn(['create', 'deployment', 'web', '--image=nginx:1.27', '--replicas=3'])).toMatchObject({ code: 0 });
-    await cluster.settle();
+    // The scheduler and the fake kubelet run the pods: rollout status returns once all three are available.
+    expect(await kn(['rollout', 'status', 'deployment/web', '--timeout=60s'])).toMatchObject({ code: 0 });
     const rs = await names(['get', 'rs', '-l', 'app=web']);
     expect(rs).toHaveLength(1);
     expect(rs[0]).toMatch(/^web-[bcdfghjklmnpqrstvwxz2456789]+$/);
     const table = parseTable((await kn(['get', 'rs', rs[0]!])).stdout);
     expect(table.header).toEqual(['NAME', 'DESIRED', 'CURRENT', 'READY', 'AGE']);
-    expect(table.rows[0]!.slice(0, 4)).toEqual([rs[0], '3', '3', '0']);
+    expect(table.rows[0]!.slice(0, 4)).toEqual([rs[0], '3', '3', '3']);
     const pods = await names(['get', 'pods', '-l', 'app=web']);
     expect(pods).toHaveLength(3);
     for (const pod of pods) expect(pod.startsWith(`${rs[0]}-`)).toBe(true);
 
     expect(await kn(['scale', 'deployment', 'web', '--replicas=5'])).toMatchObject({ code: 0 });
-    await cluster.settle();
+    expect(await kn(['rollout', 'status', 'deployment/web', '--timeout=60s'])).toMatchObject({ code: 0 });
     expect(await names(['get', 'pods', '-l', 'app=web'])).toHaveLength(5);
     const deploy = parseTable((await kn(['get', 'deployment', 'web'])).stdout);
-    expect(deploy.rows[0]!.slice(0, 3)).toEqual(['web', '0/5', '5']);
+    expect(deploy.rows[0]!.slice(0, 4)).toEqual(['web', '5/5', '5', '5']);
     const events = await kn(['get', 'events', '--field-selector', 'involvedObject.kind=Deployment,involvedObject.name=web']);
     expect(events.stdout).toContain(`Scaled up replica set ${rs[0]}`);
   });

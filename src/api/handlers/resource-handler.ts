@@ -5,6 +5,7 @@ import type { Resource } from '../../registry/resource.js';
 import type { ApiContext } from '../api-context.js';
 import { Query } from '../query.js';
 import type { ResourceRequest } from '../request-info.js';
+import { handlePodLog } from './pod-logs.js';
 import { handleList, sendObject } from './read.js';
 import { handleBinding, handleEviction, handleScale, handleToken } from './subresources.js';
 import { handleCreate, handleDelete, handleDeleteCollection, handlePatch, handleUpdate } from './write.js';
@@ -113,11 +114,14 @@ async function handleSubresource(
       return handleEviction(api, req, res, resource, namespace, name, query);
     case 'token':
       return handleToken(api, req, res, resource, namespace, name);
+    case 'log':
+      // pods/log, the one resource with a log subresource (its only verb, get, was checked above).
+      return handlePodLog(api, req, res, resource, namespace, name, query);
     case 'finalize':
       // namespaces/finalize: a PUT only (its one verb), replacing everything but status.
       return handleUpdate(api, req, res, resource, namespace, name, query, 'finalize');
     default:
-      // log, exec, attach, portforward, proxy, approval, resize, ephemeralcontainers: not simulated yet.
+      // exec, attach, portforward, proxy, approval, resize, ephemeralcontainers: not simulated yet.
       throw notFoundRoute();
   }
 }

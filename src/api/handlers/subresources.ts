@@ -10,6 +10,8 @@ import { schemaTree, type SchemaNode } from '../../patch/schema-tree.js';
 import { applyStrategicMergePatch } from '../../patch/strategic-merge.js';
 import { loadSwagger } from '../../openapi/openapi-v2.js';
 import { applyScale, scaleOf, scaleView } from '../../registry/generic/scale.js';
+import { evictPod } from '../../registry/pod-eviction.js';
+import { bindPod } from '../../registry/pod-binding.js';
 import type { Resource } from '../../registry/resource.js';
 import type { ApiContext } from '../api-context.js';
 import { decodeObjectBody, parseJson, readRawBody } from '../body.js';
@@ -72,28 +74,19 @@ export async function handleBinding(api: ApiContext, req: IncomingMessage, res: 
   if (!node) {
     throw errors.invalid('Binding', '', name, [{ reason: 'FieldValueRequired', field: 'target.name', message: 'Required value' }]);
   }
-  await api.registry.patch(pods, namespace, name, (current) => {
-    const spec = (current.spec ?? {}) as Record<string, unknown>;
-    if (current.metadata.deletionTimestamp) {
-      throw errors.conflict({ group: '', resource: 'pods/binding' }, name, `pod ${name} is being deleted, cannot be assigned to a host`);
-    }
-    if (spec.nodeName) {
-      throw errors.conflict({ group: '', resource: 'pods/binding' }, name, `pod ${name} is already assigned to node "${String(spec.nodeName)}"`);
-    }
-    return { ...current, spec: { ...spec, nodeName: node } };
-  }, { dryRun: query.dryRun('CreateOptions') });
+  const uid = typeof meta.uid === 'string' && meta.uid !== '' ? meta.uid : undefined;
+  const now = rfc3339(api.clock.now());
+  await api.registry.patch(pods, namespace, name, (current) => bindPod(current, node, now, uid), {
+    dryRun: query.dryRun('CreateOptions'),
+    subresource: 'binding',
+  });
   sendJson(res, 201, successStatus(201));
 }
 
-/** pods/eviction: a delete that disruption budgets may refuse (budgets are checked by the disruption controller). */
-export async function handleEviction(api: ApiContext, req: IncomingMessage, res: ServerResponse, pods: Resource, namespace: string | undefined, name: string, query: Query): Promise<void> {
+/** pods/eviction: a delete that the pod's PodDisruptionBudget may refuse (see registry/pod-eviction.ts). */
+export async function handleEviction(api: ApiContext, req: IncomingMessage, res: ServerResponse, _pods: Resource, namespace: string | undefined, name: string, query: Query): Promise<void> {
   const body = decodeObjectBody(await readRawBody(req), req.headers['content-type']);
-  const options = isPlainObject(body) && isPlainObject(body.deleteOptions) ? body.deleteOptions : {};
-  await api.registry.delete(pods, namespace, name, {
-    dryRun: query.dryRun('CreateOptions') || (Array.isArray(options.dryRun) && options.dryRun.includes('All')),
-    gracePeriodSeconds: typeof options.gracePeriodSeconds === 'number' ? options.gracePeriodSeconds : undefined,
-  });
-  sendJson(res, 201, successStatus(201));
+  sendJson(res, 201, await evictPod(api.registry, namespace!, name, body, query.dryRun('CreateOptions')));
 }
 
 /** serviceaccounts/token: a TokenRequest answered with an opaque bearer token (kubefake does not authenticate). */

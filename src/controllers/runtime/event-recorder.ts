@@ -19,13 +19,17 @@ interface Recorded {
   chain: Promise<void>;
 }
 
+/**
+ * Keeps names unique within one millisecond (upstream names events `<object>.<unix nanos in hex>`) across every
+ * recorder of a cluster, as they share its clock: several components record about one object at the same instant.
+ */
+const lastNanosByClock = new WeakMap<Clock, bigint>();
+
 /** Upstream's correlator forgets after this many distinct events; a small LRU is enough to count repeats. */
 const maxRemembered = 4096;
 
 export class ClientEventRecorder implements EventRecorder {
   private readonly seen = new Map<string, Recorded>();
-  /** Keeps names unique within one millisecond: upstream names events `<object>.<unix nanos in hex>`. */
-  private lastNanos = 0n;
 
   constructor(
     private readonly client: InProcessClient,
@@ -87,8 +91,10 @@ export class ClientEventRecorder implements EventRecorder {
 
   private nextNanos(): bigint {
     const nanos = BigInt(this.clock.now()) * 1_000_000n;
-    this.lastNanos = nanos > this.lastNanos ? nanos : this.lastNanos + 1n;
-    return this.lastNanos;
+    const last = lastNanosByClock.get(this.clock) ?? 0n;
+    const next = nanos > last ? nanos : last + 1n;
+    lastNanosByClock.set(this.clock, next);
+    return next;
   }
 
   private remember(key: string, entry: Recorded): void {

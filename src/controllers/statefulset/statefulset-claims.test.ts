@@ -30,6 +30,15 @@ async function createSet(spec: Record<string, unknown> = {}): Promise<KubeObject
   return set;
 }
 
+/**
+ * Deletes a claim the way a cluster ends up removing it: admission gave it the pvc-protection finalizer, which the
+ * protection controller (not running here) removes once no scheduled pod uses it — none does, nothing schedules here.
+ */
+async function deleteClaim(name: string): Promise<void> {
+  await tb.client.delete('v1', 'persistentvolumeclaims', 'default', name);
+  await tb.client.patch('v1', 'persistentvolumeclaims', 'default', name, 'merge', { metadata: { finalizers: null } });
+}
+
 async function claims(): Promise<KubeObject[]> {
   return (await tb.client.list('v1', 'persistentvolumeclaims', 'default')).items.sort((a, b) => (a.metadata.name! < b.metadata.name! ? -1 : 1));
 }
@@ -59,7 +68,7 @@ test('claims come from the templates, named <template>-<set>-<ordinal>, before t
 
   // A claim deleted from under a Pending pod is created again.
   await tb.client.update('v1', 'pods', 'default', { ...pod, status: { phase: 'Pending' } }, { subresource: 'status' });
-  await tb.client.delete('v1', 'persistentvolumeclaims', 'default', 'data-db-0');
+  await deleteClaim('data-db-0');
   await tb.settle();
   expect((await claims()).map((c) => c.metadata.name)).toEqual(['data-db-0', 'data-db-1']);
 });
@@ -92,7 +101,7 @@ test('whenScaled: Delete hands a scaled-down pod its claims, and a claim left by
   await tb.client.patch('apps/v1', 'statefulsets', 'default', 'db', 'merge', { spec: { replicas: 2 } });
   await tb.settle();
   expect((await listPods(tb)).map((p) => p.metadata.name)).toEqual(['db-0']);
-  await tb.client.delete('v1', 'persistentvolumeclaims', 'default', 'data-db-1');
+  await deleteClaim('data-db-1');
   // Upstream does not watch claims: the set's next sync (here, prompted by a label on it) creates the pod.
   await tb.client.patch('apps/v1', 'statefulsets', 'default', 'db', 'merge', { metadata: { labels: { touched: 'yes' } } });
   await tb.settle();

@@ -21,12 +21,13 @@ function otherFamily(family: unknown): IPFamily {
 }
 
 /** Renders a value as field.Invalid does (Go's %q for strings, %#v for string slices). */
-function goValue(value: unknown): string {
+export function goValue(value: unknown): string {
   if (Array.isArray(value)) return `[]string{${value.map((item) => JSON.stringify(item)).join(', ')}}`;
   return typeof value === 'string' ? JSON.stringify(value) : String(value);
 }
 
-function invalid(field: string, value: unknown, detail: string): StatusCause {
+/** field.Invalid for the service registry's values, which are often string slices (`[]string{"10.96.0.10"}`). */
+export function invalid(field: string, value: unknown, detail: string): StatusCause {
   return { reason: 'FieldValueInvalid', message: `Invalid value: ${goValue(value)}: ${detail}`, field };
 }
 

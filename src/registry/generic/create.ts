@@ -1,7 +1,8 @@
 // The create verb: decode checks, namespace existence, defaults and system fields, validation, then the store.
 import { errors } from '../../meta/errors.js';
 import type { KubeObject } from '../../meta/types.js';
-import type { Resource } from '../resource.js';
+import { storagePrefixOf, type Resource } from '../resource.js';
+import type { AdmissionContext } from '../strategy.js';
 import { recordView, viewOf, type ObjectView, type RegistryContext, type WriteOptions } from './context.js';
 import { checkBody, checkNamespace, prepareForCreate, validate } from './object-rules.js';
 import { trackManagedFields } from './managed-fields.js';
@@ -20,6 +21,8 @@ export async function createObject(
   if (resource.namespaced) await requireActiveNamespace(ctx, namespace!, resource, object.metadata.name ?? '');
   prepareForCreate(resource, object, ctx);
   if (!options.managedFieldsSet) trackManagedFields(ctx, resource, undefined, object, options);
+  // After managedFields, as upstream's field manager runs before admission: what a plugin sets belongs to no manager.
+  await resource.strategy.admitCreate?.(object, admissionContext(ctx));
   validate(resource, object);
   if (options.dryRun) {
     // Upstream's dry-run storage still answers AlreadyExists for a taken name.
@@ -31,6 +34,13 @@ export async function createObject(
   } catch (err) {
     throw translateStoreError(err, resource, object.metadata.name!);
   }
+}
+
+function admissionContext(ctx: RegistryContext): AdmissionContext {
+  return {
+    now: ctx.clock.now(),
+    list: async (group, resource) => (await ctx.store.list(storagePrefixOf({ group, resource }))).records.map((r) => r.object as KubeObject),
+  };
 }
 
 /** A namespaced create needs its namespace to exist and not be terminating, as upstream's NamespaceLifecycle. */

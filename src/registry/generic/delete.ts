@@ -82,10 +82,14 @@ function decide(ctx: RegistryContext, resource: Resource, object: KubeObject, op
     // Already being deleted: a shorter grace period may bring the deadline forward; nothing else changes.
     // The resource's own lifecycle still holds it (a terminating namespace keeps its spec.finalizers).
     const held = resource.strategy.onDelete?.(object, { now }) === 'keep';
-    if (!hasFinalizers && !held && grace <= 0) return { action: 'delete' };
-    if (grace > 0 && grace < (meta.deletionGracePeriodSeconds ?? Infinity)) {
-      meta.deletionGracePeriodSeconds = grace;
-      meta.deletionTimestamp = rfc3339(now + grace * 1000);
+    const current = meta.deletionGracePeriodSeconds ?? 0;
+    if (!hasFinalizers && !held && (grace <= 0 || current === 0)) return { action: 'delete' };
+    // As upstream's BeforeDelete: a shorter grace (0 included, so finalizers alone hold it afterwards) moves the
+    // deadline forward, still counted from the first request.
+    if (current > 0 && grace < current) {
+      const requestedAt = Date.parse(meta.deletionTimestamp) - current * 1000;
+      meta.deletionGracePeriodSeconds = Math.max(0, grace);
+      meta.deletionTimestamp = rfc3339(requestedAt + Math.max(0, grace) * 1000);
       return { action: 'update', object };
     }
     return { action: 'unchanged' };

@@ -83,8 +83,9 @@ export function prepareForCreate(resource: Resource, object: KubeObject, ctx: Re
   delete meta.selfLink;
   if (resource.tracksGeneration) meta.generation = 1;
   else delete meta.generation;
-  // The main resource of a kind with a status subresource never takes status from a create.
-  if (resource.hasStatus) object.status = {};
+  // The main resource of a kind with a status subresource never takes status from a create, except where the
+  // strategy says otherwise (a kubelet registers its Node with capacity and conditions).
+  if (resource.hasStatus && !resource.strategy.keepsStatusOnCreate) object.status = {};
   resource.strategy.applyDefaults?.(object);
   resource.strategy.prepareForCreate?.(object, { now: ctx.clock.now() });
   dropEmptyMetaCollections(meta);
@@ -112,7 +113,9 @@ export function prepareForUpdate(
   ctx: RegistryContext,
 ): KubeObject {
   let object = incoming;
-  if (subresource === 'status') {
+  if (subresource === 'binding') {
+    // pods/binding writes storage directly upstream: spec.nodeName and the PodScheduled condition together.
+  } else if (subresource === 'status') {
     object = { ...structuredClone(old), status: incoming.status };
     if (resource.strategy.statusKeepsMetadataExceptLabels) {
       object.metadata = { ...structuredClone(incoming.metadata), labels: structuredClone(old.metadata.labels) };
@@ -138,7 +141,7 @@ export function prepareForUpdate(
   if (subresource !== 'finalize') resource.strategy.prepareForUpdate?.(object, old, { now: ctx.clock.now() });
   // Compared after defaulting and the strategy's own carry-overs, so neither counts as a spec change.
   if (resource.tracksGeneration) {
-    const changed = subresource !== 'status' && !deepEqual(withoutMetaAndStatus(object), withoutMetaAndStatus(old));
+    const changed = subresource !== 'status' && subresource !== 'binding' && !deepEqual(withoutMetaAndStatus(object), withoutMetaAndStatus(old));
     meta.generation = (oldMeta.generation ?? 1) + (changed ? 1 : 0);
   } else if (oldMeta.generation !== undefined) {
     meta.generation = oldMeta.generation;

@@ -1,4 +1,5 @@
 // Strategies of the core group's resources other than pods: namespaces, services, nodes, events, secrets and more.
+import { rfc3339 } from '../../clock/clock.js';
 import { invalidCause } from '../../meta/field-errors.js';
 import { isPlainObject, type KubeObject, type StatusCause } from '../../meta/types.js';
 import { validateBuiltinFinalizerNames, validateFinalizerName } from '../../meta/validation.js';
@@ -15,7 +16,20 @@ import {
   defaultService,
 } from '../defaults/core.js';
 import { defaultPodTemplate } from '../defaults/pod.js';
-import { initServiceIPFamilies } from '../defaults/service-ip-families.js';
+import {
+  addProtectionFinalizer,
+  applyDefaultStorageClass,
+  claimHasStorageClass,
+  PV_PROTECTION_FINALIZER,
+  PVC_PROTECTION_FINALIZER,
+} from '../defaults/storage-admission.js';
+import { isUnset } from '../defaults/util.js';
+import { allocateCreate, allocateUpdate, confirmCreate } from '../defaults/service-allocation.js';
+import { ServiceAllocations, type AllocationOperation } from '../defaults/service-allocations.js';
+import { dropTypeDependentFields, normalizeClusterIPs, patchAllocatedValues } from '../defaults/service-update-rules.js';
+import { validateService } from '../defaults/service-validation.js';
+import type { Store } from '../../store/types.js';
+import { deepEqual } from '../../meta/deep-equal.js';
 import { configMapTable, namespaceTable, secretTable, serviceAccountTable } from '../printers/config-tables.js';
 import { eventTable, eventsV1EventTable } from '../printers/event-table.js';
 import { nodeTable } from '../printers/node-table.js';
@@ -70,70 +84,40 @@ function validateNamespaceFinalizers(ns: KubeObject): StatusCause[] {
   });
 }
 
-/** Hands out ClusterIPs from 10.96.0.0/12 (10.96.0.1 is the kubernetes service) and NodePorts from 30000–32767. */
-class ServiceAllocator {
-  private nextIp = 10;
-  private nextPort = 30000;
+/** A strategy the registry hands its store to once, for state derived from what is stored. */
+export type StoreAttachedStrategy = Strategy & { attach(store: Store, prefix: string): void };
 
-  clusterIP(): string {
-    const n = this.nextIp++;
-    return `10.${96 + ((n >> 16) & 0x0f)}.${(n >> 8) & 0xff}.${n & 0xff}`;
-  }
-
-  nodePort(): number {
-    const port = this.nextPort;
-    this.nextPort = port >= 32767 ? 30000 : port + 1;
-    return port;
-  }
-}
-
-/** upstream validateServicePort: port numbers (and numeric targetPorts) lie in 1–65535. */
-function validateServicePorts(svc: KubeObject): StatusCause[] {
-  const ports = isPlainObject(svc.spec) && Array.isArray(svc.spec.ports) ? (svc.spec.ports as unknown[]) : [];
-  const causes: StatusCause[] = [];
-  const outOfRange = (v: unknown) => typeof v === 'number' && (!Number.isInteger(v) || v < 1 || v > 65535);
-  ports.forEach((port, i) => {
-    if (!isPlainObject(port)) return;
-    if (outOfRange(port.port)) causes.push(invalidCause(`spec.ports[${i}].port`, port.port, 'must be between 1 and 65535, inclusive'));
-    if (port.targetPort !== 0 && outOfRange(port.targetPort)) {
-      causes.push(invalidCause(`spec.ports[${i}].targetPort`, port.targetPort, 'must be between 1 and 65535, inclusive'));
-    }
-  });
-  return causes;
-}
-
-export function serviceStrategy(): Strategy {
-  const allocate = new ServiceAllocator();
-  const assign = (svc: KubeObject, old?: KubeObject) => {
-    const spec = svc.spec;
-    if (!isPlainObject(spec)) return;
-    const oldSpec = isPlainObject(old?.spec) ? old.spec : undefined;
-    if (spec.type !== 'ExternalName') {
-      if (!spec.clusterIP && oldSpec?.clusterIP) spec.clusterIP = oldSpec.clusterIP;
-      if (!spec.clusterIP) spec.clusterIP = allocate.clusterIP();
-      if (!Array.isArray(spec.clusterIPs) || spec.clusterIPs.length === 0) spec.clusterIPs = [spec.clusterIP];
-    }
-    initServiceIPFamilies(svc, { old });
-    if ((spec.type === 'NodePort' || spec.type === 'LoadBalancer') && Array.isArray(spec.ports)) {
-      const oldPorts = Array.isArray(oldSpec?.ports) ? (oldSpec.ports as Record<string, unknown>[]) : [];
-      for (const port of spec.ports as Record<string, unknown>[]) {
-        if (!isPlainObject(port) || port.nodePort) continue;
-        const same = oldPorts.find((p) => p.port === port.port && p.protocol === port.protocol);
-        port.nodePort = same?.nodePort ?? allocate.nodePort();
-      }
-    }
-  };
+/**
+ * Services get ClusterIPs from 10.96.0.0/12 and NodePorts from 30000-32767 as the service REST storage hands them
+ * out. The allocations are per cluster: each cluster's strategy indexes its own store (see ServiceAllocations).
+ */
+export function serviceStrategy(): StoreAttachedStrategy {
+  const allocations = new ServiceAllocations();
+  // A create's allocation, from prepareForCreate to the validation that runs right before it commits.
+  const creating = new WeakMap<KubeObject, AllocationOperation>();
   return {
     nameValidation: 'dns1035Label',
     applyDefaults: defaultService,
+    attach: (store, prefix) => allocations.attach(store, prefix),
     prepareForCreate(svc) {
       svc.status = { loadBalancer: {} };
-      assign(svc);
+      normalizeClusterIPs(svc, undefined);
+      const op = allocateCreate(svc, allocations);
+      if (op) creating.set(svc, op);
     },
     prepareForUpdate(svc, old) {
-      assign(svc, old);
+      // A /status write arrives as the stored object with a new status: nothing of the spec is at stake.
+      const statusWrite = !deepEqual(svc.status, old.status);
+      patchAllocatedValues(svc, old);
+      normalizeClusterIPs(svc, old);
+      allocateUpdate(svc, old, allocations);
+      if (!statusWrite) dropTypeDependentFields(svc, old);
     },
-    validate: validateServicePorts,
+    validate(svc, old, subresource) {
+      const op = old ? undefined : creating.get(svc);
+      const lost = op ? confirmCreate(svc, op) : [];
+      return lost.length > 0 ? lost : validateService(svc, old, subresource);
+    },
     selectableFieldNames: ['spec.clusterIP', 'spec.type'],
     selectableFields: fieldGetter(['spec.clusterIP', 'spec.type']),
     table: serviceTable,
@@ -142,6 +126,7 @@ export function serviceStrategy(): Strategy {
 
 export function nodeStrategy(): Strategy {
   return {
+    keepsStatusOnCreate: true,
     applyDefaults: defaultNode,
     selectableFieldNames: ['spec.unschedulable'],
     selectableFields: (node) => ({ 'spec.unschedulable': String((node.spec as { unschedulable?: boolean } | undefined)?.unschedulable === true) }),
@@ -204,11 +189,32 @@ export function endpointsStrategy(): Strategy {
 export function persistentVolumeStrategy(): Strategy {
   return {
     applyDefaults: defaultPersistentVolume,
-    prepareForCreate(pv) {
-      pv.status = { phase: 'Pending' };
+    prepareForCreate(pv, { now }) {
+      pv.status = { phase: 'Pending', lastPhaseTransitionTime: rfc3339(now) };
     },
+    prepareForUpdate(pv, old, { now }) {
+      stampPhaseTransition(pv, old, now);
+    },
+    admitCreate: async (pv) => addProtectionFinalizer(pv, PV_PROTECTION_FINALIZER),
     table: persistentVolumeTable,
   };
+}
+
+/**
+ * Upstream's PV status strategy: a phase change the client did not date itself is dated now; otherwise the stored
+ * time stays. Spec writes carry the stored status, so only status writes can change the phase.
+ */
+function stampPhaseTransition(pv: KubeObject, old: KubeObject, now: number): void {
+  if (!isPlainObject(pv.status)) return;
+  const status = pv.status;
+  const oldStatus = isPlainObject(old.status) ? old.status : {};
+  if (status.phase === oldStatus.phase) {
+    if (isUnset(status.lastPhaseTransitionTime) && !isUnset(oldStatus.lastPhaseTransitionTime)) {
+      status.lastPhaseTransitionTime = oldStatus.lastPhaseTransitionTime;
+    }
+  } else if (isUnset(status.lastPhaseTransitionTime) || status.lastPhaseTransitionTime === oldStatus.lastPhaseTransitionTime) {
+    status.lastPhaseTransitionTime = rfc3339(now);
+  }
 }
 
 export function persistentVolumeClaimStrategy(): Strategy {
@@ -216,6 +222,10 @@ export function persistentVolumeClaimStrategy(): Strategy {
     applyDefaults: defaultPersistentVolumeClaim,
     prepareForCreate(pvc) {
       pvc.status = { phase: 'Pending' };
+    },
+    async admitCreate(pvc, ctx) {
+      if (!claimHasStorageClass(pvc)) applyDefaultStorageClass(pvc, await ctx.list('storage.k8s.io', 'storageclasses'));
+      addProtectionFinalizer(pvc, PVC_PROTECTION_FINALIZER);
     },
     table: persistentVolumeClaimTable,
   };
