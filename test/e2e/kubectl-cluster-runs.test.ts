@@ -86,4 +86,22 @@ describe.each(binaries)('kubectl $version', (binary) => {
     const endpointIPs = (await kn(['get', 'endpoints', 'web', '-o', 'jsonpath={.subsets[*].addresses[*].ip}'])).stdout.split(' ').sort();
     expect(endpointIPs).toEqual(podIPs);
   });
+
+  test('drain evicts a node\'s pods within the PodDisruptionBudget; they come back on the other nodes', async () => {
+    expect(await kn(['create', 'deployment', 'spread', '--image=nginx:1.27', '--replicas=6'])).toMatchObject({ code: 0 });
+    expect(await kn(['rollout', 'status', 'deployment/spread', '--timeout=60s'])).toMatchObject({ code: 0 });
+    expect(await kn(['create', 'poddisruptionbudget', 'spread', '--selector=app=spread', '--min-available=5'])).toMatchObject({ code: 0 });
+    const node = binary === binaries[0] ? 'kubefake-worker' : 'kubefake-worker2';
+    const drain = await k.run(['drain', node, '--ignore-daemonsets', '--delete-emptydir-data', '--timeout=90s']);
+    expect(drain.code).toBe(0);
+    expect(drain.stdout).toContain(`node/${node} drained`);
+    // One at a time: the budget let only one pod go until its replacement was available elsewhere.
+    expect(drain.stderr).toContain('Cannot evict pod as it would violate the pod\'s disruption budget.');
+    expect(await kn(['rollout', 'status', 'deployment/spread', '--timeout=60s'])).toMatchObject({ code: 0 });
+    const nodes = (await kn(['get', 'pods', '-l', 'app=spread', '-o', 'jsonpath={.items[*].spec.nodeName}'])).stdout.split(' ');
+    expect(nodes).toHaveLength(6);
+    expect(nodes).not.toContain(node);
+    expect((await k.run(['get', 'node', node, '-o', 'jsonpath={.spec.unschedulable}'])).stdout).toBe('true');
+    expect(await k.run(['uncordon', node])).toMatchObject({ code: 0 });
+  });
 });
