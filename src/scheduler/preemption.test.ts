@@ -66,7 +66,11 @@ it('does not preempt for a pod with preemptionPolicy Never', async () => {
   await createNodes(tb, [makeNode('only', { cpu: '2' })]);
   await createPod(tb, prioritized('victim', 'low', { cpu: '1500m' }));
   await tb.settle();
-  await createPod(tb, prioritized('polite', 'high', { cpu: '1500m', spec: { preemptionPolicy: 'Never' } }));
+  // As upstream, the policy comes from the PriorityClass: Priority admission refuses a pod that sets another one.
+  await tb.client.create('scheduling.k8s.io/v1', 'priorityclasses', undefined, {
+    apiVersion: 'scheduling.k8s.io/v1', kind: 'PriorityClass', metadata: { name: 'high-polite' }, value: 1000, preemptionPolicy: 'Never',
+  });
+  await createPod(tb, prioritized('polite', 'high-polite', { cpu: '1500m' }));
   await tb.settle();
   expect((await tb.client.get('v1', 'pods', 'default', 'victim')).metadata.deletionTimestamp).toBeUndefined();
   const polite = await tb.client.get('v1', 'pods', 'default', 'polite');

@@ -78,8 +78,8 @@ test('a StatefulSet with a claim template gets Bound claims and Ready pods, in o
   const ready = pods.map((p) => Date.parse(p.status.conditions.find((c: { type: string }) => c.type === 'Ready').lastTransitionTime));
   expect(created[1]).toBeGreaterThanOrEqual(ready[0]!);
   expect(created[2]).toBeGreaterThanOrEqual(ready[1]!);
-  const endpoints = await get('v1', 'endpoints', 'db');
-  expect(endpoints.subsets[0].addresses.map((a: { hostname: string }) => a.hostname).sort()).toEqual(['db-0', 'db-1', 'db-2']);
+  const endpoints = (await get('v1', 'endpoints', 'db')) as unknown as { subsets: { addresses: { hostname: string }[] }[] };
+  expect(endpoints.subsets[0]!.addresses.map((a) => a.hostname).sort()).toEqual(['db-0', 'db-1', 'db-2']);
 });
 
 test('a DaemonSet covers every node', async () => {

@@ -2,6 +2,7 @@
 import type { KubeObject, StatusCause } from '../../meta/types.js';
 import { isPlainObject } from '../../meta/types.js';
 import { applyDefaultTolerations, applyPodPriority } from '../defaults/pod-admission.js';
+import { errors } from '../../meta/errors.js';
 import { defaultPod } from '../defaults/pod.js';
 import { podTable } from '../printers/pod-table.js';
 import type { Strategy } from '../strategy.js';
@@ -67,8 +68,20 @@ export function podStrategy(): Strategy {
     applyDefaults: defaultPod,
     prepareForCreate(pod) {
       applyDefaultTolerations(pod);
-      applyPodPriority(pod);
       pod.status = { phase: 'Pending', qosClass: podQosClass(pod) };
+    },
+    // The Priority admission plugin: spec.priority from the pod's PriorityClass (or the global default), 403 when
+    // the class does not exist or the client set a different value.
+    async admitCreate(pod, ctx) {
+      const classes = (await ctx.list('scheduling.k8s.io', 'priorityclasses')).map((pc) => {
+        const c = pc as unknown as { metadata: { name?: string }; value?: number; preemptionPolicy?: string; globalDefault?: boolean };
+        return { name: c.metadata.name ?? '', value: c.value ?? 0, preemptionPolicy: c.preemptionPolicy, globalDefault: c.globalDefault === true };
+      });
+      const refused = applyPodPriority(pod, {
+        get: (name) => classes.find((c) => c.name === name),
+        globalDefault: () => classes.filter((c) => c.globalDefault).sort((a, b) => a.value - b.value)[0],
+      });
+      if (refused) throw errors.forbidden({ group: '', resource: 'pods' }, pod.metadata.name ?? '', refused.message);
     },
     validate: validatePod,
     selectableFieldNames: selectable,
