@@ -1,4 +1,5 @@
 // Node selectors, required node affinity and taints/tolerations, as component-helpers' nodeaffinity and v1 helpers.
+import { toleratesTaint as sharedToleratesTaint } from '../controllers/shared/tolerations.js';
 import type { KubeObject } from '../meta/types.js';
 
 export interface NodeSelectorRequirement {
@@ -115,19 +116,8 @@ export function podTolerations(pod: KubeObject): Toleration[] {
   return (pod.spec as { tolerations?: Toleration[] } | undefined)?.tolerations ?? [];
 }
 
-/** Toleration.ToleratesTaint: empty effect or key is a wildcard; an empty operator means Equal. */
 export function toleratesTaint(toleration: Toleration, taint: Taint): boolean {
-  if (toleration.effect && toleration.effect !== taint.effect) return false;
-  if (toleration.key && toleration.key !== taint.key) return false;
-  switch (toleration.operator ?? '') {
-    case '':
-    case 'Equal':
-      return (toleration.value ?? '') === (taint.value ?? '');
-    case 'Exists':
-      return true;
-    default:
-      return false;
-  }
+  return sharedToleratesTaint(toleration, taint);
 }
 
 export function tolerationsTolerateTaint(tolerations: Toleration[], taint: Taint): boolean {

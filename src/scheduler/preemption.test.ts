@@ -16,7 +16,7 @@ afterEach(async () => {
   await tb.close();
 });
 
-function prioritized(name: string, cls: 'low' | 'high', extra: Parameters<typeof makePod>[1] = {}): KubeObject {
+function prioritized(name: string, cls: 'low' | 'high' | 'high-polite', extra: Parameters<typeof makePod>[1] = {}): KubeObject {
   return makePod(name, { ...extra, priority: cls === 'low' ? 100 : 1000, spec: { priorityClassName: cls, ...(extra.spec ?? {}) } });
 }
 

@@ -1,4 +1,5 @@
 // Where a DaemonSet's pods belong: NodeShouldRunDaemonPod (node name, node affinity, taints) and each pod's node.
+import { toleratesTaint as sharedToleratesTaint } from '../shared/tolerations.js';
 import type { KubeObject } from '../../meta/types.js';
 
 export interface Toleration {
@@ -79,17 +80,7 @@ export function addDaemonTolerations(spec: PodSpec): void {
 }
 
 export function tolerates(toleration: Toleration, taint: Taint): boolean {
-  if (toleration.effect && toleration.effect !== taint.effect) return false;
-  if (toleration.key && toleration.key !== taint.key) return false;
-  switch (toleration.operator ?? '') {
-    case '':
-    case 'Equal':
-      return (toleration.value ?? '') === (taint.value ?? '');
-    case 'Exists':
-      return true;
-    default:
-      return false;
-  }
+  return sharedToleratesTaint(toleration, taint);
 }
 
 function hasUntoleratedTaint(taints: Taint[], tolerations: Toleration[], effects: string[]): boolean {

@@ -1,4 +1,5 @@
 // Which taints a pod's tolerations tolerate, and for how long: the rules the taint eviction controller decides by.
+import { toleratesTaint as sharedToleratesTaint } from '../shared/tolerations.js';
 import type { KubeObject } from '../../meta/types.js';
 import type { Taint } from './node-taints.js';
 
@@ -15,19 +16,8 @@ export function tolerationsOf(pod: KubeObject): Toleration[] {
   return Array.isArray(tolerations) ? tolerations : [];
 }
 
-/** Toleration.ToleratesTaint: empty effect and key match any; operator Exists ignores the value, Equal compares it. */
 export function toleratesTaint(toleration: Toleration, taint: Taint): boolean {
-  if (toleration.effect && toleration.effect !== taint.effect) return false;
-  if (toleration.key && toleration.key !== taint.key) return false;
-  switch (toleration.operator ?? '') {
-    case '':
-    case 'Equal':
-      return (toleration.value ?? '') === (taint.value ?? '');
-    case 'Exists':
-      return true;
-    default:
-      return false;
-  }
+  return sharedToleratesTaint(toleration, taint);
 }
 
 /** GetMatchingTolerations: whether every taint is tolerated, and the first toleration found for each. */
