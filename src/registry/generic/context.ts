@@ -2,6 +2,7 @@
 import type { Clock } from '../../clock/clock.js';
 import type { KubeObject } from '../../meta/types.js';
 import type { Store, StoredRecord } from '../../store/types.js';
+import type { Admission } from '../admission.js';
 import type { Resource } from '../resource.js';
 import type { FieldScan } from './field-validation.js';
 
@@ -14,6 +15,8 @@ export interface RegistryContext {
   uid(): string;
   /** Five random characters for generateName. */
   nameSuffix(): string;
+  /** Mutating and validating admission (webhooks, policies) writes pass through; undefined when none would act. */
+  admission(): Admission | undefined;
 }
 
 /** An object answered to a client: the object and its JSON bytes, encoded at most once. */

@@ -6,6 +6,7 @@ import type { AdmissionContext } from '../strategy.js';
 import { recordView, viewOf, type ObjectView, type RegistryContext, type WriteOptions } from './context.js';
 import { checkBody, checkNamespace, prepareForCreate, validate } from './object-rules.js';
 import { trackManagedFields } from './managed-fields.js';
+import { admitMutation, admitValidation } from './admission-steps.js';
 import { translateStoreError } from './store-errors.js';
 
 export async function createObject(
@@ -23,7 +24,14 @@ export async function createObject(
   if (!options.managedFieldsSet) trackManagedFields(ctx, resource, undefined, object, options);
   // After managedFields, as upstream's field manager runs before admission: what a plugin sets belongs to no manager.
   await resource.strategy.admitCreate?.(object, admissionContext(ctx));
+  const write = { operation: 'CREATE' as const, resource, namespace, name: object.metadata.name!, object, options, warnings: options.warnings };
+  if (ctx.admission()) {
+    await admitMutation(ctx, write);
+    // Upstream decodes a mutated object again with defaulting, so what a webhook leaves out is defaulted.
+    resource.strategy.applyDefaults?.(object);
+  }
   validate(resource, object);
+  if (ctx.admission()) await admitValidation(ctx, write);
   if (options.dryRun) {
     // Upstream's dry-run storage still answers AlreadyExists for a taken name.
     if (await ctx.store.get(resource.key(namespace, object.metadata.name!))) throw errors.alreadyExists(resource.groupResource, object.metadata.name!);

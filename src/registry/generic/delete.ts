@@ -5,6 +5,7 @@ import type { KubeObject } from '../../meta/types.js';
 import type { Resource } from '../resource.js';
 import { recordView, viewOf, type DeleteOptions, type ObjectView, type RegistryContext } from './context.js';
 import { isConflict, translateStoreError } from './store-errors.js';
+import { admitMutation, admitValidation } from './admission-steps.js';
 
 export interface DeleteResult {
   view: ObjectView;
@@ -30,6 +31,11 @@ export async function deleteObject(
     const forbidden = resource.strategy.forbidDelete?.(object);
     if (forbidden) throw errors.forbidden(resource.groupResource, name, forbidden);
     checkPreconditions(resource, name, object, options);
+    if (ctx.admission()) {
+      const write = { operation: 'DELETE' as const, resource, namespace, name, oldObject: current.object as KubeObject, options };
+      await admitMutation(ctx, write);
+      await admitValidation(ctx, write);
+    }
     const decision = decide(ctx, resource, object, options);
     try {
       if (decision.action === 'unchanged') return { view: recordView(current), deleted: false };
@@ -94,10 +100,11 @@ function decide(ctx: RegistryContext, resource: Resource, object: KubeObject, op
     }
     return { action: 'unchanged' };
   }
+  // Asked first: a resource's lifecycle may add its own finalizer (a CRD's cleanup), which the set must keep.
+  const lifecycle = resource.strategy.onDelete?.(object, { now });
   const finalizers = new Set(meta.finalizers ?? []);
   if (options.propagationPolicy === 'Orphan') finalizers.add(orphanFinalizer);
   if (options.propagationPolicy === 'Foreground') finalizers.add(foregroundFinalizer);
-  const lifecycle = resource.strategy.onDelete?.(object, { now });
   if (finalizers.size === 0 && lifecycle !== 'keep' && grace <= 0) return { action: 'delete' };
   if (finalizers.size > 0) meta.finalizers = [...finalizers];
   meta.deletionTimestamp = rfc3339(now + Math.max(0, grace) * 1000);

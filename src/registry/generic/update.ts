@@ -8,6 +8,7 @@ import { recordView, viewOf, type ObjectView, type RegistryContext, type WriteOp
 import { createObject } from './create.js';
 import { checkBody, checkNamespace, prepareForUpdate, shouldDeleteDuringUpdate, validate } from './object-rules.js';
 import { trackManagedFields } from './managed-fields.js';
+import { admitMutation, admitValidation } from './admission-steps.js';
 import { isConflict, translateStoreError } from './store-errors.js';
 
 /** Turns the stored object into the object the client wants written (a PUT body, or a patch applied). */
@@ -81,11 +82,14 @@ export async function guaranteedUpdate(
     checkNamespace(resource, incoming, namespace);
     const pinned = incoming.metadata.resourceVersion;
     if (pinned && pinned !== old.metadata.resourceVersion) throw conflict(resource, name);
+    const write = { operation: 'UPDATE' as const, resource, namespace, name, oldObject: old, subresource: options.subresource, options };
+    if (ctx.admission()) await admitMutation(ctx, { ...write, object: incoming, warnings: attempt === 0 ? options.warnings : undefined });
     const next = prepareForUpdate(resource, incoming, old, options.subresource, ctx);
     next.metadata.resourceVersion = old.metadata.resourceVersion;
     if (!options.managedFieldsSet) trackManagedFields(ctx, resource, old, next, options);
     else if (next !== incoming) keepManagedFields(next, incoming); // /status writes start from the stored metadata
     validate(resource, next, old, options.subresource);
+    if (ctx.admission()) await admitValidation(ctx, { ...write, object: next, warnings: attempt === 0 ? options.warnings : undefined });
     if (deepEqual(next, old)) return recordView(current); // a no-op write keeps the resourceVersion, as upstream
     if (options.dryRun) return viewOf(next);
     try {
