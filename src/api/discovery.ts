@@ -1,4 +1,5 @@
-// Discovery documents (legacy APIGroupList/APIResourceList and aggregated apidiscovery v2/v2beta1), built once per server.
+// Discovery documents (legacy APIGroupList/APIResourceList and aggregated apidiscovery v2/v2beta1), built per served set.
+import { compareKubeAwareVersions } from '../registry/crd/custom-resource-versions.js';
 import type { Resource } from '../registry/resource.js';
 import { groupVersionString } from '../registry/resource-table.js';
 import { parseAccept } from './negotiation.js';
@@ -10,9 +11,19 @@ interface GroupInfo {
   resources: Map<string, Resource[]>;
 }
 
-/** Kubernetes version priority for GA versions: v2 before v1. */
+/** Kubernetes version priority: v2 > v1 > v1beta2 > v1beta1 > v1alpha1, as upstream orders a group's versions. */
 function versionPriority(a: string, b: string): number {
-  return Number(b.slice(1)) - Number(a.slice(1));
+  return compareKubeAwareVersions(b, a);
+}
+
+/** The verbs custom resource discovery lists, in upstream's own (unsorted) order. */
+const customVerbs = ['delete', 'deletecollection', 'get', 'list', 'patch', 'create', 'update', 'watch'];
+/** While its CRD is being deleted a custom resource only offers what the cleanup needs. */
+const terminatingVerbs = ['delete', 'deletecollection', 'get', 'list', 'watch'];
+
+function discoveryVerbs(r: Resource): string[] {
+  if (!r.custom) return r.type.verbs;
+  return r.custom.terminating ? terminatingVerbs : customVerbs;
 }
 
 export class Discovery {
@@ -22,7 +33,13 @@ export class Discovery {
 
   constructor(resources: readonly Resource[]) {
     const byGroup = new Map<string, GroupInfo>();
-    for (const r of resources) {
+    // Custom resources come after every built-in group (CRD groups have the lowest group priority), by group name;
+    // discovery lists a CRD only once it is Established, though it is served as soon as its names are accepted.
+    const builtins = resources.filter((r) => !r.custom);
+    const custom = resources
+      .filter((r) => r.custom?.established)
+      .sort((a, b) => (a.type.group < b.type.group ? -1 : a.type.group > b.type.group ? 1 : 0));
+    for (const r of [...builtins, ...custom]) {
       let group = byGroup.get(r.type.group);
       if (!group) byGroup.set(r.type.group, (group = { name: r.type.group, versions: [], resources: new Map() }));
       let list = group.resources.get(r.type.version);
@@ -97,10 +114,11 @@ function apiResources(r: Resource) {
     singularName: t.singularName,
     namespaced: t.namespaced,
     kind: t.kind,
-    verbs: t.verbs,
+    verbs: discoveryVerbs(r),
   };
   if (t.shortNames.length) main.shortNames = t.shortNames;
   if (t.categories.length) main.categories = t.categories;
+  if (r.custom) main.storageVersionHash = r.custom.storageVersionHash;
   const subs = [...t.subresources.values()].map((s) => {
     const entry: Record<string, unknown> = { name: `${t.resource}/${s.name}`, singularName: '', namespaced: t.namespaced };
     if (s.responseKind.group !== t.group || s.responseKind.version !== t.version) {
@@ -127,7 +145,7 @@ function aggregatedGroup(group: GroupInfo) {
           responseKind: { group: t.group, version: t.version, kind: t.kind },
           scope: t.namespaced ? 'Namespaced' : 'Cluster',
           singularResource: t.singularName,
-          verbs: t.verbs,
+          verbs: discoveryVerbs(r),
         };
         if (t.shortNames.length) entry.shortNames = t.shortNames;
         if (t.categories.length) entry.categories = t.categories;

@@ -1,6 +1,7 @@
 // The HTTP front door: builds the express app that routes discovery, OpenAPI, health and resource requests.
 import express, { type Express, type Request, type Response } from 'express';
 import type { OpenAPIV2 } from 'openapi-types';
+import { CrdOpenApi } from '../openapi/crd-openapi.js';
 import { buildOpenApiV3, removeOpenApiV3Document, type OpenApiV3Set } from '../openapi/openapi-v3.js';
 import { serveOpenApiV2, serveOpenApiV3Document, serveOpenApiV3Index, type OpenApiHttpResponse } from '../openapi/openapi-http.js';
 import type { ApiContext } from './api-context.js';
@@ -21,11 +22,22 @@ export interface AppOptions {
 
 const healthPaths = new Set(['/healthz', '/livez', '/readyz']);
 const v2Protobuf = 'application/com.github.proto-openapi.spec.v2@v1.0+protobuf';
-let protobufV2: { swagger: OpenAPIV2.Document; bytes: Buffer } | undefined;
+// Per swagger object: the merged document is a new object whenever the served CRDs change.
+const protobufV2 = new WeakMap<OpenAPIV2.Document, Buffer>();
 
 export function buildApp({ api, swagger, serverAddress }: AppOptions): Express {
-  const discovery = new Discovery(api.registry.resources);
-  const openapiV3 = servedOpenApiV3(swagger, discovery);
+  const registry = api.registry;
+  let discovery = new Discovery(registry.resources);
+  let discoveryGeneration = registry.generation;
+  // Rebuilt on first use after the served set changed (a CRD established or removed), then cached again.
+  const currentDiscovery = (): Discovery => {
+    if (discoveryGeneration !== registry.generation) {
+      discoveryGeneration = registry.generation;
+      discovery = new Discovery(registry.resources);
+    }
+    return discovery;
+  };
+  const openapi = new CrdOpenApi(swagger, registry, () => servedOpenApiV3(swagger, currentDiscovery()));
   const app = express();
   app.disable('x-powered-by');
   app.disable('etag');
@@ -64,6 +76,7 @@ export function buildApp({ api, swagger, serverAddress }: AppOptions): Express {
       return;
     }
     if (trimmed === '/version') return sendJson(res, 200, versionInfo);
+    const discovery = currentDiscovery();
     if (trimmed === '/api' || trimmed === '/apis') {
       const aggregated = chooseDiscoveryVariant(accept);
       if (aggregated) {
@@ -79,10 +92,10 @@ export function buildApp({ api, swagger, serverAddress }: AppOptions): Express {
     if (segments[1] === 'apis' && segments.length === 3) return sendDiscovery(res, discovery.group(segments[2]!));
     if (segments[1] === 'apis' && segments.length === 4) return sendDiscovery(res, discovery.resourceList(segments[2]!, segments[3]!));
     if (trimmed === '/openapi/v2') return sendOpenApi(res, await openApiV2(accept, req.headers['if-none-match']));
-    if (trimmed === '/openapi/v3') return sendOpenApi(res, serveOpenApiV3Index(openapiV3, { ifNoneMatch: req.headers['if-none-match'] }));
+    if (trimmed === '/openapi/v3') return sendOpenApi(res, serveOpenApiV3Index(openapi.openApiV3(), { ifNoneMatch: req.headers['if-none-match'] }));
     if (trimmed.startsWith('/openapi/v3/')) {
       const hash = new URLSearchParams(search).get('hash') ?? undefined;
-      return sendOpenApi(res, serveOpenApiV3Document(openapiV3, trimmed.slice('/openapi/v3/'.length), {
+      return sendOpenApi(res, serveOpenApiV3Document(openapi.openApiV3(), trimmed.slice('/openapi/v3/'.length), {
         accept, hash, ifNoneMatch: req.headers['if-none-match'], now: new Date(api.clock.now()),
       }));
     }
@@ -93,15 +106,18 @@ export function buildApp({ api, swagger, serverAddress }: AppOptions): Express {
     // kubectl 1.27/1.28 ask for the gnostic protobuf form only; it must come back as application/octet-stream.
     const wantsProtobuf = parseAccept(accept).some((r) => r.type === v2Protobuf || r.type.startsWith('application/com.github.proto-openapi.spec.v2'));
     const wantsJson = parseAccept(accept).some((r) => r.type === 'application/json' || r.type === '*/*');
+    const current = openapi.swaggerV2();
     if (wantsProtobuf && !wantsJson) {
-      if (protobufV2?.swagger !== swagger) {
+      let bytes = protobufV2.get(current);
+      if (bytes === undefined) {
         // Loaded on first use: only old kubectl versions ask, and the encoder pulls in protobufjs.
         const { encodeOpenApiV2Protobuf } = await import('../protobuf/openapi-v2-protobuf.js');
-        protobufV2 = { swagger, bytes: encodeOpenApiV2Protobuf(swagger) };
+        bytes = encodeOpenApiV2Protobuf(current);
+        protobufV2.set(current, bytes);
       }
-      return { status: 200, headers: { 'Content-Type': 'application/octet-stream', Vary: 'Accept' }, body: protobufV2.bytes };
+      return { status: 200, headers: { 'Content-Type': 'application/octet-stream', Vary: 'Accept' }, body: bytes };
     }
-    return serveOpenApiV2(swagger, { accept, ifNoneMatch });
+    return serveOpenApiV2(current, { accept, ifNoneMatch });
   }
 }
 

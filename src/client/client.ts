@@ -119,6 +119,8 @@ export class InProcessClient {
     const name = object.metadata.name ?? '';
     const target = this.resource(apiVersion, resource);
     if (options?.subresource === 'finalize') this.requireSubresource(target, 'finalize', 'update');
+    // Custom resources have a status subresource only where their CRD version declares one.
+    if (options?.subresource === 'status' && target.custom) this.requireSubresource(target, 'status', 'update');
     const { view } = await this.registry.update(target, namespace, name, cloneJson(object), this.writeOptions(options));
     return cloneJson(view.object as KubeObject);
   }
@@ -143,7 +145,10 @@ export class InProcessClient {
     const transform = (current: KubeObject): unknown => {
       if (type === 'json') return applyJsonPatch(current, cloneJson(patch));
       if (type === 'merge') return applyMergePatch(current, patch);
-      if (!schema) throw errors.unsupportedMediaType(['application/json-patch+json', 'application/merge-patch+json', 'application/apply-patch+yaml']);
+      // Kinds without Go types (custom resources) have no strategic merge metadata, as over HTTP.
+      if (!schema || target.strategy.unstructured) {
+        throw errors.unsupportedMediaType(['application/json-patch+json', 'application/merge-patch+json', 'application/apply-patch+yaml']);
+      }
       return applyStrategicMergePatch(current, patch, schema.node());
     };
     const view = await this.registry.patch(target, namespace, name, transform, write);

@@ -2,7 +2,7 @@
 import { customAlphabet } from 'nanoid';
 import { randomUUID } from 'node:crypto';
 import type { Clock } from '../clock/clock.js';
-import { errors } from '../meta/errors.js';
+import { ApiError, errors } from '../meta/errors.js';
 import type { Store, WatchHandle } from '../store/types.js';
 import type { DeleteOptions, ObjectView, RegistryContext, WriteOptions } from './generic/context.js';
 import { applyPatch, type ApplyOptions } from './generic/apply.js';
@@ -11,8 +11,12 @@ import { deleteObject, type DeleteResult } from './generic/delete.js';
 import { listObjects, type ListQuery, type ListResponse } from './generic/list.js';
 import { patchObject, updateObject, type Transform } from './generic/update.js';
 import { watchObjects, type WatchQuery, type WatchSink } from './generic/watch.js';
+import type { Admission } from './admission.js';
+import type { CustomResourceDefinition } from './crd/crd-types.js';
+import { CrdServing } from './crd/crd-serving.js';
 import type { Resource } from './resource.js';
 import { VersionConverter, type Conversion } from './version-converter.js';
+import type { ServiceResolver } from '../webhook/webhook-client.js';
 
 export interface ServedConversion {
   served: Resource;
@@ -27,28 +31,95 @@ export class Registry {
   private readonly byPath = new Map<string, Resource>();
   private readonly ctx: RegistryContext;
   private readonly converters = new Map<Resource, VersionConverter>();
+  private admissionChain: Admission | undefined;
+  private readonly customResources: CrdServing;
+  private served: readonly Resource[] | undefined;
+  private servedGeneration = 0;
+  private readonly servedListeners = new Set<() => void>();
+  private serviceResolver: ServiceResolver | undefined;
 
   constructor(
     readonly store: Store,
     readonly clock: Clock,
-    readonly resources: readonly Resource[],
+    private readonly builtins: readonly Resource[],
     conversions: readonly ServedConversion[] = [],
   ) {
-    for (const r of resources) this.byPath.set(`${r.type.group}/${r.type.version}/${r.type.resource}`, r);
-    for (const r of resources) r.strategy.attach?.(store, r.prefix(undefined));
+    for (const r of builtins) this.byPath.set(`${r.type.group}/${r.type.version}/${r.type.resource}`, r);
+    for (const r of builtins) r.strategy.attach?.(store, r.prefix(undefined));
     for (const c of conversions) this.converters.set(c.served, new VersionConverter(c.served, c.storage, c.conversion));
     const namespaces = this.byPath.get('/v1/namespaces');
-    this.ctx = { store, clock, namespaces: () => namespaces, uid: () => randomUUID(), nameSuffix };
+    this.ctx = { store, clock, namespaces: () => namespaces, uid: () => randomUUID(), nameSuffix, admission: () => activeAdmission(this.admissionChain) };
+    this.customResources = new CrdServing({
+      store,
+      contextFor: (crStore) => ({ ...this.ctx, store: crStore }),
+      onChange: () => this.servedChanged(),
+      resolveService: () => this.serviceResolver,
+    });
+  }
+
+  /** Every resource served now: built-ins plus the served versions of custom resources. */
+  get resources(): readonly Resource[] {
+    this.served ??= [...this.builtins, ...this.customResources.resources()];
+    return this.served;
+  }
+
+  /** Bumped whenever the served set changes (a CRD established, changed or removed). */
+  get generation(): number {
+    return this.servedGeneration;
+  }
+
+  /** The stored CRDs whose versions are served now, for OpenAPI. */
+  customResourceDefinitions(): readonly CustomResourceDefinition[] {
+    return this.customResources.definitions();
+  }
+
+  /** Called after each change of the served set. Returns an unsubscribe function. */
+  onServedChange(listener: () => void): () => void {
+    this.servedListeners.add(listener);
+    return () => this.servedListeners.delete(listener);
+  }
+
+  /** Resolves once the CRDs stored before this registry was built are served. */
+  customResourcesReady(): Promise<void> {
+    return this.customResources.ready;
+  }
+
+  /** Where conversion webhooks given as Service references are reached (tests run them on localhost). */
+  useServiceResolver(resolve: ServiceResolver | undefined): void {
+    this.serviceResolver = resolve;
+  }
+
+  private servedChanged(): void {
+    this.served = undefined;
+    this.servedGeneration++;
+    for (const listener of [...this.servedListeners]) {
+      try {
+        listener();
+      } catch {
+        // A listener's failure must not break the CRD write that changed the served set.
+      }
+    }
+  }
+
+  /** The context a resource's verbs run in: custom resources read and write through their version's store. */
+  private contextOf(resource: Resource): RegistryContext {
+    return (resource.custom && this.customResources.contextOf(resource)) || this.ctx;
+  }
+
+  /** Installs the admission chain (webhooks, policies) every later write passes through. */
+  useAdmission(admission: Admission | undefined): void {
+    this.admissionChain = admission;
   }
 
   /** The resource served at /api(s)/<group>/<version>/<resource>, if any. */
   lookup(group: string, version: string, resource: string): Resource | undefined {
-    return this.byPath.get(`${group}/${version}/${resource}`);
+    // Built-ins always win a path, as the apiserver chain asks them before the CRD handler.
+    return this.byPath.get(`${group}/${version}/${resource}`) ?? this.customResources.lookup(group, version, resource);
   }
 
   async get(resource: Resource, namespace: string | undefined, name: string): Promise<ObjectView> {
     const converter = this.converters.get(resource);
-    const record = await this.store.get((converter?.storage ?? resource).key(namespace, name));
+    const record = await this.contextOf(resource).store.get((converter?.storage ?? resource).key(namespace, name));
     if (!record) throw notFound(resource, name);
     const view = record as unknown as ObjectView;
     return converter?.view(view) ?? view;
@@ -57,7 +128,7 @@ export class Registry {
   async list(resource: Resource, namespace: string | undefined, query: ListQuery): Promise<ListResponse> {
     const converter = this.converters.get(resource);
     const storageQuery = converter ? { ...query, fieldSelector: converter.fieldSelector(query.fieldSelector) } : query;
-    const list = await listObjects(this.ctx, converter?.storage ?? resource, namespace, storageQuery);
+    const list = await listObjects(this.contextOf(resource), converter?.storage ?? resource, namespace, storageQuery);
     if (converter) list.views = list.views.map((v) => converter.view(v));
     return list;
   }
@@ -68,12 +139,13 @@ export class Registry {
       const storageQuery = { ...query, fieldSelector: converter.fieldSelector(query.fieldSelector) };
       return watchObjects(this.ctx, converter.storage, namespace, storageQuery, converter.sink(sink));
     }
-    return watchObjects(this.ctx, resource, namespace, query, sink);
+    return watchObjects(this.contextOf(resource), resource, namespace, query, sink);
   }
 
   async create(resource: Resource, namespace: string | undefined, body: unknown, options?: WriteOptions): Promise<ObjectView> {
+    if (resource.custom?.terminating) throw terminatingCreate(resource);
     const converter = this.converters.get(resource);
-    if (!converter) return createObject(this.ctx, resource, namespace, body, options);
+    if (!converter) return createObject(this.contextOf(resource), resource, namespace, body, options);
     return converter.view(await createObject(this.ctx, converter.storage, namespace, converter.bodyToStorage(body), options));
   }
 
@@ -85,7 +157,7 @@ export class Registry {
     options?: WriteOptions,
   ): Promise<{ view: ObjectView; created: boolean }> {
     const converter = this.converters.get(resource);
-    if (!converter) return updateObject(this.ctx, resource, namespace, name, body, options);
+    if (!converter) return updateObject(this.contextOf(resource), resource, namespace, name, body, options);
     const result = await updateObject(this.ctx, converter.storage, namespace, name, converter.bodyToStorage(body), options);
     return { ...result, view: converter.view(result.view) };
   }
@@ -98,7 +170,7 @@ export class Registry {
     options?: WriteOptions,
   ): Promise<ObjectView> {
     const converter = this.converters.get(resource);
-    if (!converter) return patchObject(this.ctx, resource, namespace, name, transform, options);
+    if (!converter) return patchObject(this.contextOf(resource), resource, namespace, name, transform, options);
     return converter.view(await patchObject(this.ctx, converter.storage, namespace, name, converter.transform(transform), options));
   }
 
@@ -116,12 +188,12 @@ export class Registry {
       const result = await applyPatch(this.ctx, converter.storage, namespace, name, converter.bodyToStorage(applied, 'patch'), options);
       return { ...result, view: converter.view(result.view) };
     }
-    return applyPatch(this.ctx, resource, namespace, name, applied, options);
+    return applyPatch(this.contextOf(resource), resource, namespace, name, applied, options);
   }
 
   async delete(resource: Resource, namespace: string | undefined, name: string, options?: DeleteOptions): Promise<DeleteResult> {
     const converter = this.converters.get(resource);
-    if (!converter) return deleteObject(this.ctx, resource, namespace, name, options);
+    if (!converter) return deleteObject(this.contextOf(resource), resource, namespace, name, options);
     const result = await deleteObject(this.ctx, converter.storage, namespace, name, options);
     return { ...result, view: converter.view(result.view) };
   }
@@ -148,6 +220,17 @@ export class Registry {
   }
 }
 
+/** crdHandler refuses creates while the CRD is being deleted (its custom resources are being cleaned up). */
+function terminatingCreate(resource: Resource): ApiError {
+  const refused = errors.methodNotSupported(resource.groupResource, 'create');
+  return new ApiError(refused.code, refused.reason, 'create not allowed while custom resource definition is terminating', refused.details);
+}
+
 function notFound(resource: Resource, name: string) {
   return errors.notFound(resource.groupResource, name);
+}
+
+/** The chain when it could act on a write (no configuration, no admission step and no extra await). */
+function activeAdmission(chain: Admission | undefined): Admission | undefined {
+  return chain && chain.active?.() !== false ? chain : undefined;
 }

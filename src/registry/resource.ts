@@ -21,6 +21,19 @@ export function storagePrefixOf(groupResource: GroupResource): string {
   return `/registry/${groupResource.group || 'core'}/${groupResource.resource}/`;
 }
 
+/** What discovery and the handlers must know of a custom resource's served version beyond its type. */
+export interface CustomResourceServing {
+  /** The CRD's name, `<plural>.<group>`. */
+  crdName: string;
+  /** Discovery lists only Established CRDs; one whose names are merely accepted is served but not listed. */
+  established: boolean;
+  /** A CRD being deleted: no creates, and discovery shows only delete, deletecollection, get, list and watch. */
+  terminating: boolean;
+  /** The Warning every request to a deprecated version is answered with. */
+  deprecationWarning?: string;
+  storageVersionHash: string;
+}
+
 export class Resource {
   readonly apiVersion: string;
   readonly groupResource: GroupResource;
@@ -37,6 +50,8 @@ export class Resource {
     storageGroupResource: GroupResource,
     /** Absent for kinds without a schema (nothing is type-checked or pruned then). */
     readonly schema?: ResourceSchema,
+    /** Set for the served versions of custom resources. */
+    readonly custom?: CustomResourceServing,
   ) {
     this.apiVersion = groupVersionString(type.group, type.version);
     this.groupResource = { group: type.group, resource: type.resource };

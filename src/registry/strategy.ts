@@ -30,6 +30,17 @@ export interface AdmissionContext {
   list(group: string, resource: string): Promise<KubeObject[]>;
 }
 
+/** How the scale subresource reads and writes replicas where they are not at spec.replicas (custom resources). */
+export interface ScaleAccess {
+  /**
+   * The autoscaling/v1 Scale view. For `get`, an object without desired replicas is an error; for `update` its
+   * replicas read as a marker that withReplicas refuses unless the client's Scale sets them.
+   */
+  scaleOf(object: KubeObject, purpose: 'get' | 'update'): KubeObject;
+  /** A copy of the object with its desired replicas set. */
+  withReplicas(object: KubeObject, replicas: number): KubeObject;
+}
+
 export interface Strategy {
   /** Applies the defaults the real apiserver applies to this resource (mutates in place). */
   applyDefaults?(obj: KubeObject): void;
@@ -57,6 +68,12 @@ export interface Strategy {
   nameValidation?: 'dns1123Subdomain' | 'dns1123Label' | 'dns1035Label' | 'pathSegment';
   /** Whether `metadata.generation` is set on create and bumped when anything but metadata and status changes. */
   tracksGeneration?: boolean;
+  /** Status changes bump the generation too (custom resources without a status subresource, as upstream). */
+  generationCountsStatus?: boolean;
+  /** Custom resources: no Go types, so no strategic merge patch (upstream answers 415). */
+  unstructured?: boolean;
+  /** Where the scale subresource finds replicas; spec.replicas and spec.selector when absent. */
+  scale?: ScaleAccess;
   /**
    * Whether a delete must wait (graceful deletion, e.g. a pod bound to a node): returns the grace period in
    * seconds to record in deletionTimestamp, or 0 to delete at once.

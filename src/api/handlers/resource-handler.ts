@@ -36,6 +36,9 @@ export async function handleResourceRequest(
   const query = new Query(search);
   const method = req.method ?? 'GET';
   const { namespace, name, subresource } = info;
+  // A deprecated custom resource version warns on every request, before anything the request itself adds.
+  const deprecation = resource.custom?.deprecationWarning;
+  if (deprecation) res.setHeader('Warning', [`299 - ${JSON.stringify(deprecation)}`]);
 
   if (subresource !== undefined) {
     const sub = resource.type.subresources.get(subresource);

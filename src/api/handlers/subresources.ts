@@ -18,11 +18,12 @@ import { decodeObjectBody, parseJson, readRawBody } from '../body.js';
 import { mediaType } from '../negotiation.js';
 import type { Query } from '../query.js';
 import { sendJson, sendView } from '../respond.js';
+import { customResourcePatchTypes } from './write.js';
 
 export async function handleScale(api: ApiContext, req: IncomingMessage, res: ServerResponse, resource: Resource, namespace: string | undefined, name: string, query: Query): Promise<void> {
   const dryRun = query.dryRun(req.method === 'PATCH' ? 'PatchOptions' : 'UpdateOptions');
   if (req.method === 'GET') {
-    sendView(res, 200, scaleView(await api.registry.get(resource, namespace, name)));
+    sendView(res, 200, scaleView(await api.registry.get(resource, namespace, name), resource));
     return;
   }
   const raw = await readRawBody(req);
@@ -32,10 +33,13 @@ export async function handleScale(api: ApiContext, req: IncomingMessage, res: Se
     toScale = () => body;
   } else {
     const type = mediaType(req.headers['content-type']);
+    // Custom resources' scale takes what their main resource takes: no strategic merge.
+    const custom = resource.strategy.unstructured;
+    if (custom && !customResourcePatchTypes.includes(type)) throw errors.unsupportedMediaType(customResourcePatchTypes);
     const patch = parseJson(raw);
-    if (type === 'application/json-patch+json') toScale = (current) => applyJsonPatch(scaleOf(current), patch);
-    else if (type === 'application/merge-patch+json') toScale = (current) => applyMergePatch(scaleOf(current), patch);
-    else if (type === 'application/strategic-merge-patch+json') toScale = (current) => applyStrategicMergePatch(scaleOf(current), patch, scaleSchema());
+    if (type === 'application/json-patch+json') toScale = (current) => applyJsonPatch(scaleOf(current, resource), patch);
+    else if (type === 'application/merge-patch+json') toScale = (current) => applyMergePatch(scaleOf(current, resource), patch);
+    else if (type === 'application/strategic-merge-patch+json' && !custom) toScale = (current) => applyStrategicMergePatch(scaleOf(current, resource), patch, scaleSchema());
     else throw errors.unsupportedMediaType(['application/json-patch+json', 'application/merge-patch+json', 'application/strategic-merge-patch+json']);
   }
   const view = await api.registry.patch(resource, namespace, name, (current) => applyScale(resource, current, toScale(current)), {
@@ -44,7 +48,7 @@ export async function handleScale(api: ApiContext, req: IncomingMessage, res: Se
     userAgent: req.headers['user-agent'],
     subresource: 'scale',
   });
-  sendView(res, 200, scaleView(view));
+  sendView(res, 200, scaleView(view, resource));
 }
 
 let scaleNode: SchemaNode | undefined;

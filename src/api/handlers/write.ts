@@ -24,6 +24,9 @@ const patchMediaTypes = [
   'application/apply-patch+yaml',
 ];
 
+/** What upstream's CRD handler accepts: kinds without Go types have no strategic merge metadata. */
+export const customResourcePatchTypes = ['application/json-patch+json', 'application/merge-patch+json', 'application/apply-patch+yaml'];
+
 function writeOptions(req: IncomingMessage, query: Query, optionsKind: string, subresource?: string): WriteOptions {
   return {
     dryRun: query.dryRun(optionsKind),
@@ -37,7 +40,11 @@ function writeOptions(req: IncomingMessage, query: Query, optionsKind: string, s
 
 /** Warnings gathered while handling the write (unknown fields under fieldValidation=Warn) as `Warning` headers. */
 function sendWarnings(res: ServerResponse, options: WriteOptions): void {
-  if (options.warnings?.length) res.setHeader('Warning', options.warnings.map((w) => `299 - ${JSON.stringify(w)}`));
+  if (!options.warnings?.length) return;
+  // After any the request already carries (a deprecated custom resource version's), as upstream adds them in order.
+  const earlier = res.getHeader('Warning');
+  const before = earlier === undefined ? [] : Array.isArray(earlier) ? earlier : [String(earlier)];
+  res.setHeader('Warning', [...before, ...options.warnings.map((w) => `299 - ${JSON.stringify(w)}`)]);
 }
 
 /** Duplicate keys can only be seen in the raw text; scanned unless the client asked to ignore field problems. */
@@ -69,7 +76,8 @@ export async function handleUpdate(api: ApiContext, req: IncomingMessage, res: S
 
 export async function handlePatch(api: ApiContext, req: IncomingMessage, res: ServerResponse, resource: Resource, namespace: string | undefined, name: string, query: Query, subresource?: string): Promise<void> {
   const type = mediaType(req.headers['content-type']);
-  if (!patchMediaTypes.includes(type)) throw errors.unsupportedMediaType(patchMediaTypes);
+  const accepted = resource.strategy.unstructured ? customResourcePatchTypes : patchMediaTypes;
+  if (!accepted.includes(type)) throw errors.unsupportedMediaType(accepted);
   const raw = await readRawBody(req);
   const options = writeOptions(req, query, 'PatchOptions', subresource);
   let transform: (current: KubeObject) => unknown;
@@ -88,7 +96,7 @@ export async function handlePatch(api: ApiContext, req: IncomingMessage, res: Se
     case 'application/strategic-merge-patch+json': {
       const schema = resource.schema;
       // Kinds without Go types (custom resources) have no patch metadata: upstream refuses strategic merge for them.
-      if (!schema) throw errors.unsupportedMediaType(['application/json-patch+json', 'application/merge-patch+json', 'application/apply-patch+yaml']);
+      if (!schema) throw errors.unsupportedMediaType(customResourcePatchTypes);
       const patch = parseJson(raw);
       if (!isPlainObject(patch)) throw errors.badRequest(`json: cannot unmarshal ${Array.isArray(patch) ? 'array' : typeof patch} into Go value of type map[string]interface {}`);
       options.patchValue = () => goV(patch);

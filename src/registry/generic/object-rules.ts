@@ -141,7 +141,8 @@ export function prepareForUpdate(
   if (subresource !== 'finalize') resource.strategy.prepareForUpdate?.(object, old, { now: ctx.clock.now() });
   // Compared after defaulting and the strategy's own carry-overs, so neither counts as a spec change.
   if (resource.tracksGeneration) {
-    const changed = subresource !== 'status' && subresource !== 'binding' && !deepEqual(withoutMetaAndStatus(object), withoutMetaAndStatus(old));
+    const counted = resource.strategy.generationCountsStatus ? withoutMeta : withoutMetaAndStatus;
+    const changed = subresource !== 'status' && subresource !== 'binding' && !deepEqual(counted(object), counted(old));
     meta.generation = (oldMeta.generation ?? 1) + (changed ? 1 : 0);
   } else if (oldMeta.generation !== undefined) {
     meta.generation = oldMeta.generation;
@@ -150,6 +151,11 @@ export function prepareForUpdate(
   }
   dropEmptyMetaCollections(meta);
   return object;
+}
+
+function withoutMeta(object: KubeObject): Record<string, unknown> {
+  const { metadata: _m, apiVersion: _a, kind: _k, ...rest } = object;
+  return rest;
 }
 
 function withoutMetaAndStatus(object: KubeObject): Record<string, unknown> {

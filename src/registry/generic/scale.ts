@@ -23,7 +23,10 @@ export function selectorString(selector: unknown): string {
   return parts.sort().join(',');
 }
 
-export function scaleOf(object: KubeObject): KubeObject {
+/** The Scale of an object; `resource` decides where replicas live (custom resources name their own paths). */
+export function scaleOf(object: KubeObject, resource?: Resource, purpose: 'get' | 'update' = 'update'): KubeObject {
+  const custom = resource?.strategy.scale;
+  if (custom) return custom.scaleOf(object, purpose);
   const spec = (object.spec ?? {}) as Record<string, unknown>;
   const status = (object.status ?? {}) as Record<string, unknown>;
   const meta = object.metadata;
@@ -42,11 +45,11 @@ export function scaleOf(object: KubeObject): KubeObject {
   };
 }
 
-export function scaleView(view: ObjectView): ObjectView {
-  return viewOf(scaleOf(view.object as KubeObject));
+export function scaleView(view: ObjectView, resource?: Resource): ObjectView {
+  return viewOf(scaleOf(view.object as KubeObject, resource, 'get'));
 }
 
-/** Applies a Scale written by a client to its parent object: only spec.replicas moves. */
+/** Applies a Scale written by a client to its parent object: only the desired replicas move. */
 export function applyScale(resource: Resource, parent: KubeObject, scale: unknown): KubeObject {
   if (!isPlainObject(scale)) throw errors.badRequest('the body of the request was not a Scale object');
   if (scale.kind !== undefined && scale.kind !== 'Scale') {
@@ -57,14 +60,17 @@ export function applyScale(resource: Resource, parent: KubeObject, scale: unknow
     throw errors.badRequest(`the name of the object (${String(meta.name)}) does not match the name on the URL (${parent.metadata.name})`);
   }
   const replicas = isPlainObject(scale.spec) ? scale.spec.replicas : undefined;
+  const custom = resource.strategy.scale;
+  // A custom resource's missing replicas are refused before the Scale is validated, as upstream's UpdatedObject does.
+  const customNext = custom && (typeof replicas === 'number' || replicas === undefined) ? custom.withReplicas(parent, replicas ?? 0) : undefined;
   if (replicas !== undefined && (typeof replicas !== 'number' || !Number.isInteger(replicas) || replicas < 0)) {
     throw errors.invalid('Scale', 'autoscaling', parent.metadata.name ?? '', [
       { reason: 'FieldValueInvalid', field: 'spec.replicas', message: `Invalid value: ${JSON.stringify(replicas)}: must be greater than or equal to 0` },
     ]);
   }
-  const next = { ...parent, spec: { ...((parent.spec ?? {}) as object), replicas: replicas ?? 0 } };
-  next.metadata = { ...parent.metadata };
+  const next = customNext
+    ?? { ...parent, spec: { ...((parent.spec ?? {}) as object), replicas: replicas ?? 0 } };
+  next.metadata = { ...next.metadata };
   if (typeof meta.resourceVersion === 'string' && meta.resourceVersion) next.metadata.resourceVersion = meta.resourceVersion;
-  void resource;
   return next;
 }
