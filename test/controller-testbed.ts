@@ -3,6 +3,7 @@ import { startCluster, type Cluster } from '../src/cluster.js';
 import type { InProcessClient } from '../src/client/client.js';
 import { VirtualClock } from '../src/clock/virtual-clock.js';
 import { ControllerManager, type Controller } from '../src/controllers/runtime/index.js';
+import { apiExtensionsControllers } from '../src/controllers/apiextensions/index.js';
 import type { KubeObject } from '../src/meta/types.js';
 
 export interface ControllerTestbed {
@@ -28,8 +29,16 @@ export async function startControllerTestbed(controllers: Controller[], options:
   const clock = new VirtualClock(options.start);
   // The cluster's own controllers stay off: only the ones under test run, under this testbed's manager.
   const cluster = await startCluster({ clock, controllers: '', nodes: 0 });
+  // The apiserver's always-on CRD controllers move to this manager, so settle() and advance() cover them too.
+  cluster.controllers.stop();
+  const apiServer = apiExtensionsControllers().filter((c) => !controllers.some((own) => own.name === c.name));
   const errors: unknown[] = [];
-  const manager = new ControllerManager({ client: cluster.client, clock, controllers, logError: (err) => errors.push(err) });
+  const manager = new ControllerManager({
+    client: cluster.client,
+    clock,
+    controllers: [...apiServer, ...controllers],
+    logError: (err) => errors.push(err),
+  });
   await manager.start();
   await manager.settle();
   return {

@@ -10,6 +10,7 @@ import type { Strategy } from './strategy.js';
 import * as apis from './strategies/cluster-apis.js';
 import * as core from './strategies/core.js';
 import { podStrategy } from './strategies/pods.js';
+import { customResourceDefinitionStrategy } from './crd/crd-strategy.js';
 import * as reviews from './strategies/reviews.js';
 import * as workloads from './strategies/workloads.js';
 
@@ -53,7 +54,7 @@ const strategies: Record<string, () => Strategy> = {
   'storage.k8s.io/storageclasses': apis.storageClassStrategy,
   'scheduling.k8s.io/priorityclasses': apis.priorityClassStrategy,
   'node.k8s.io/runtimeclasses': apis.runtimeClassStrategy,
-  'apiextensions.k8s.io/customresourcedefinitions': apis.generationTrackingStrategy,
+  'apiextensions.k8s.io/customresourcedefinitions': customResourceDefinitionStrategy,
   'admissionregistration.k8s.io/validatingadmissionpolicies': apis.generationTrackingStrategy,
   'admissionregistration.k8s.io/mutatingadmissionpolicies': apis.generationTrackingStrategy,
   'authorization.k8s.io/selfsubjectaccessreviews': reviews.accessReviewStrategy,

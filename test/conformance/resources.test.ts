@@ -14,6 +14,8 @@ const deletesAsynchronously = new Set(['/namespaces']);
 const protectionFinalizers: Record<string, string> = {
   '/persistentvolumeclaims': 'kubernetes.io/pvc-protection',
   '/persistentvolumes': 'kubernetes.io/pv-protection',
+  // Not admission's but the CRD REST delete's own finalizer, which the apiextensions finalizer controller removes.
+  'apiextensions.k8s.io/customresourcedefinitions': 'customresourcecleanup.apiextensions.k8s.io',
 };
 
 const rv = (object: Json): number => Number(object.metadata.resourceVersion);

@@ -55,6 +55,9 @@ export function useCluster(): Harness {
   beforeAll(async () => {
     // The API server alone: the controllers' writes would race the exact assertions here (they have suites of their own).
     harness.cluster = await startCluster({ port: 0, controllers: '', nodes: 0, logError: () => {} });
+    // So would the apiserver's own CRD controllers (names, Established, cleanup), which run whatever `controllers`
+    // says: CRD serving has suites of its own, and this suite plays the cleanup finalizer's part itself.
+    harness.cluster.controllers.stop();
     harness.api = new Api(harness.cluster.url);
   });
   afterAll(async () => {

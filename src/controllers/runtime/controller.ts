@@ -183,6 +183,8 @@ export class ControllerManager {
    * microtasks) and settle throws.
    */
   async settle(options: SettleOptions = {}): Promise<void> {
+    // A stopped manager has nothing left to do: it is as quiet as it will ever be.
+    if (!this.running && this.stopped) return;
     if (!this.running) throw new Error('settle(): the controller manager is not running; await start() first');
     const maxRounds = options.maxRounds ?? 10_000;
     const maxPerKey = options.maxReconcilesPerKey ?? 100;
