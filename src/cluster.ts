@@ -9,10 +9,14 @@ import { RealClock, type Clock } from './clock/clock.js';
 import { toMilliseconds } from './clock/duration.js';
 import { VirtualClock } from './clock/virtual-clock.js';
 import { defaultControllers } from './controllers/index.js';
+import { apiExtensionsControllers } from './controllers/apiextensions/index.js';
 import { defaultIngressClass } from './controllers/ingress-status/ingress-status.js';
 import { defaultStorageClass } from './controllers/local-provisioner/default-storage-class.js';
 import { ControllerManager, parseControllerSpec, type Controller } from './controllers/runtime/index.js';
 import { seedCluster } from './cluster-seed.js';
+import { installCrds, readCrds, type CrdSource } from './cluster-crds.js';
+import { createAdmission } from './admission/index.js';
+import type { ServiceResolver } from './webhook/webhook-client.js';
 import type { NodeSpecification } from './kubelet/node-template.js';
 import { kubeletLogProvider } from './kubelet/logs-provider.js';
 import { kubeconfigYaml } from './kubeconfig.js';
@@ -53,6 +57,16 @@ export interface ClusterOptions {
   maxWatchBufferBytes?: number;
   /** Called with unexpected errors (those answered 500); defaults to console.error. */
   logError?: (err: unknown) => void;
+  /**
+   * CustomResourceDefinitions installed (and Established) before the cluster is ready, like envtest's
+   * CRDDirectoryPaths: YAML/JSON files, directories of them (not recursive; other kinds skipped), or CRD objects.
+   */
+  crds?: CrdSource[];
+  /**
+   * Where a webhook's `clientConfig.service` is reached from this process (admission and conversion webhooks), e.g.
+   * `() => 'https://127.0.0.1:9443'` for a webhook server the test runs. Default: `https://<name>.<namespace>.svc:<port><path>`.
+   */
+  webhookServiceResolver?: ServiceResolver;
 }
 
 export interface Cluster {
@@ -95,21 +109,27 @@ export async function startCluster(options: ClusterOptions = {}): Promise<Cluste
   const store = new MemoryStore({ historySize: options.historySize, versioner: stampResourceVersion });
   const builtins = builtinApi(swagger, discoveryExtras());
   const registry = new Registry(store, clock, builtins.resources, builtins.conversions);
+  registry.useServiceResolver(options.webhookServiceResolver);
+  const admission = createAdmission({ store, clock, resolveService: options.webhookServiceResolver, resources: () => registry.resources });
+  registry.useAdmission(admission);
   await seedCluster(registry, clock, { nodes: options.nodes ?? 3 });
   const client = new InProcessClient(registry);
   const builtinControllers = defaultControllers();
+  // The apiserver's own controllers (CRD names, Established, cleanup) run whatever `controllers` chooses, as they do
+  // inside kube-apiserver rather than kube-controller-manager.
+  const apiServerControllers = apiExtensionsControllers();
   const custom = options.customControllers ?? [];
   for (const c of custom) {
-    if (builtinControllers.some((b) => b.name === c.name)) {
+    if ([...builtinControllers, ...apiServerControllers].some((b) => b.name === c.name)) {
       throw new Error(`custom controller "${c.name}" has a built-in's name; name it differently and disable the built-in with controllers: '*,-${c.name}'`);
     }
   }
   const controllers = new ControllerManager({
     client,
     clock,
-    controllers: [...builtinControllers, ...custom],
-    // Custom controllers always run: the spec only chooses among the built-in ones.
-    spec: [...custom.map((c) => c.name), ...parseControllerSpec(options.controllers ?? '*')],
+    controllers: [...apiServerControllers, ...builtinControllers, ...custom],
+    // The apiserver's and custom controllers always run: the spec only chooses among kube-controller-manager's.
+    spec: [...apiServerControllers.map((c) => c.name), ...custom.map((c) => c.name), ...parseControllerSpec(options.controllers ?? '*')],
     logError: options.logError ?? ((err) => console.error('kubefake: controller error:', err)),
   });
   // The default IngressClass is the ingress-status controller's: without it, nothing would serve the class.
@@ -121,6 +141,7 @@ export async function startCluster(options: ClusterOptions = {}): Promise<Cluste
     await client.create('storage.k8s.io/v1', 'storageclasses', undefined, defaultStorageClass());
   }
   await controllers.start();
+  if (options.crds?.length) await installCrds(client, readCrds(options.crds));
   await controllers.settle();
   const clockMode = clock instanceof VirtualClock ? 'virtual' : 'real';
   const settle = () => controllers.settle();
@@ -166,7 +187,7 @@ export async function startCluster(options: ClusterOptions = {}): Promise<Cluste
     controllers,
     settle,
     advance,
-    close: () => (closed ??= shutdown(server, watches, store, controllers)),
+    close: () => (closed ??= shutdown(server, watches, store, controllers).finally(() => admission.close())),
     closeWatches: () => {
       const open = [...watches];
       for (const watch of open) watch.close();

@@ -42,6 +42,16 @@ const program = new Command()
     "controllers to run, as kube-controller-manager's flag: '*' all, '*,-job' all but job, 'deployment,replicaset' only those, '' none",
     '*',
   )
+  .option(
+    '--crds <path>',
+    'CustomResourceDefinitions to install before serving: a YAML/JSON file or a directory of them (repeatable)',
+    (value: string, previous: string[]) => [...previous, value],
+    [] as string[],
+  )
+  .option(
+    '--webhook-host <host:port>',
+    "where webhooks' clientConfig.service references are reached (e.g. 127.0.0.1:9443 for a local webhook server)",
+  )
   .showHelpAfterError();
 
 async function main(): Promise<void> {
@@ -53,6 +63,8 @@ async function main(): Promise<void> {
     clock: 'real' | 'virtual';
     controllers: string;
     nodes: number;
+    crds: string[];
+    webhookHost?: string;
   }>();
   const cluster = await startCluster({
     port: opts.port,
@@ -61,6 +73,8 @@ async function main(): Promise<void> {
     clock: opts.clock,
     controllers: opts.controllers,
     nodes: opts.nodes,
+    crds: opts.crds,
+    webhookServiceResolver: opts.webhookHost ? ({ path }) => `https://${opts.webhookHost}${path}` : undefined,
   });
   const kubeconfigPath = resolve(opts.kubeconfig);
   mkdirSync(dirname(kubeconfigPath), { recursive: true });
