@@ -2,6 +2,7 @@
 import { errors } from '../../meta/errors.js';
 import { invalidCause } from '../../meta/field-errors.js';
 import type { KubeObject, StatusCause } from '../../meta/types.js';
+import { scaleObject } from '../generic/scale.js';
 import type { ScaleAccess } from '../strategy.js';
 import type { CustomResourceSubresourceScale } from './crd-types.js';
 import { goNumber } from './schema/go-values.js';
@@ -86,20 +87,12 @@ export function customResourceScale(paths: CustomResourceSubresourceScale): Scal
       if (!specReplicas.found && purpose === 'get') {
         throw errors.internal(`the spec replicas field ${JSON.stringify(paths.specReplicasPath)} does not exist`);
       }
-      const meta = object.metadata;
-      return {
-        kind: 'Scale',
-        apiVersion: 'autoscaling/v1',
-        metadata: {
-          name: meta.name,
-          namespace: meta.namespace,
-          uid: meta.uid,
-          resourceVersion: meta.resourceVersion,
-          creationTimestamp: meta.creationTimestamp,
-        },
-        spec: { replicas: specReplicas.found ? specReplicas.value : missingReplicas },
-        status: { replicas: statusReplicas.found ? statusReplicas.value : 0, selector: labelSelector.found ? labelSelector.value : '' },
-      };
+      return scaleObject(
+        object,
+        specReplicas.found ? specReplicas.value : missingReplicas,
+        statusReplicas.found ? statusReplicas.value : 0,
+        labelSelector.found ? labelSelector.value : '',
+      );
     },
     withReplicas(object, replicas) {
       if (replicas === missingReplicas) {

@@ -34,8 +34,15 @@ function tokens(jsonPath: string): string[] {
   return out;
 }
 
-function unescapeSingleQuote(s: string): string {
-  return s.replace(/\\(.)/g, (_m, c: string) => c);
+const escapes: Record<string, string> = { a: '\x07', b: '\b', f: '\f', n: '\n', r: '\r', t: '\t', v: '\v', "'": "'", '\\': '\\' };
+
+/** Go's strconv.UnquoteChar rules for a single-quoted segment, as upstream's scanner applies them. */
+function unescapeSingleQuote(text: string): string {
+  return text.replace(/\\(.)/g, (match, directive: string) => {
+    const out = escapes[directive];
+    if (out === undefined) throw new Error(`invalid string literal: invalid escape char ${match}`);
+    return out;
+  });
 }
 
 /** Resolves `jsonPath` against `schema`, or throws an Error worded as upstream's. */

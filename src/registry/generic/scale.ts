@@ -29,20 +29,7 @@ export function scaleOf(object: KubeObject, resource?: Resource, purpose: 'get' 
   if (custom) return custom.scaleOf(object, purpose);
   const spec = (object.spec ?? {}) as Record<string, unknown>;
   const status = (object.status ?? {}) as Record<string, unknown>;
-  const meta = object.metadata;
-  return {
-    kind: 'Scale',
-    apiVersion: 'autoscaling/v1',
-    metadata: {
-      name: meta.name,
-      namespace: meta.namespace,
-      uid: meta.uid,
-      resourceVersion: meta.resourceVersion,
-      creationTimestamp: meta.creationTimestamp,
-    },
-    spec: { replicas: (spec.replicas as number | undefined) ?? 0 },
-    status: { replicas: (status.replicas as number | undefined) ?? 0, selector: selectorString(spec.selector) },
-  };
+  return scaleObject(object, (spec.replicas as number | undefined) ?? 0, (status.replicas as number | undefined) ?? 0, selectorString(spec.selector));
 }
 
 export function scaleView(view: ObjectView, resource?: Resource): ObjectView {
@@ -73,4 +60,22 @@ export function applyScale(resource: Resource, parent: KubeObject, scale: unknow
   next.metadata = { ...next.metadata };
   if (typeof meta.resourceVersion === 'string' && meta.resourceVersion) next.metadata.resourceVersion = meta.resourceVersion;
   return next;
+}
+
+/** The autoscaling/v1 Scale of an object: its identity, and the replicas and selector the caller read from it. */
+export function scaleObject(object: KubeObject, specReplicas: number, statusReplicas: number, selector: string): KubeObject {
+  const meta = object.metadata;
+  return {
+    kind: 'Scale',
+    apiVersion: 'autoscaling/v1',
+    metadata: {
+      name: meta.name,
+      namespace: meta.namespace,
+      uid: meta.uid,
+      resourceVersion: meta.resourceVersion,
+      creationTimestamp: meta.creationTimestamp,
+    },
+    spec: { replicas: specReplicas },
+    status: { replicas: statusReplicas, selector },
+  };
 }

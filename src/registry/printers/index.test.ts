@@ -23,6 +23,7 @@ describe('printers wired into strategies', () => {
       '/v1/secrets',
       '/v1/serviceaccounts',
       '/v1/services',
+      'apiextensions.k8s.io/v1/customresourcedefinitions',
       'apps/v1/daemonsets',
       'apps/v1/deployments',
       'apps/v1/replicasets',
