@@ -85,6 +85,11 @@ export class InProcessClient {
     };
   }
 
+  /** Calls `listener` after each change of the served set (a CRD established, changed or removed); returns an unsubscribe. */
+  onResourcesChange(listener: () => void): () => void {
+    return this.registry.onServedChange(listener);
+  }
+
   /** Every served resource of every group-version (several versions of one kind share storage). */
   resources(): ServedResource[] {
     return this.registry.resources.map((r) => ({

@@ -25,7 +25,8 @@ export class Collector {
   constructor(
     private readonly client: InProcessClient,
     private readonly graph: DependencyGraph,
-    private readonly resources: readonly ServedResource[],
+    /** The served resources now: custom resources come and go with their CRDs. */
+    private readonly resources: () => readonly ServedResource[],
     private readonly queue: CollectorQueue,
   ) {}
 
@@ -133,7 +134,7 @@ export class Collector {
   }
 
   private mapping(apiVersion: string, kind: string): ServedResource {
-    const mapping = resourceForKind(this.resources, apiVersion, kind);
+    const mapping = resourceForKind(this.resources(), apiVersion, kind);
     if (!mapping) throw new UnresolvableReferenceError(`unable to get REST mapping for ${kind}.${apiVersion}`);
     return mapping;
   }

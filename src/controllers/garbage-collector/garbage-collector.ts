@@ -1,7 +1,7 @@
 // The garbage collector (`garbagecollector`): collects dependents of gone owners; runs foreground and orphan deletion.
 import type { ServedResource } from '../../client/client.js';
 import type { KubeObject } from '../../meta/types.js';
-import type { Controller, ControllerContext, ReconcileResult } from '../runtime/index.js';
+import type { Controller, ControllerContext, ReconcileResult, SharedInformer } from '../runtime/index.js';
 import { preferredResources } from './garbage-collector-discovery.js';
 import { DependencyGraph, describeIdentity, type GraphNode, type ObjectIdentity } from './garbage-collector-graph.js';
 import { Collector } from './garbage-collector-operations.js';
@@ -26,15 +26,19 @@ export function garbageCollectorController(): Controller {
     name: 'garbagecollector',
     component: 'garbage-collector-controller',
     start(ctx: ControllerContext): void {
-      const resources = ctx.client.resources();
       const graph = new DependencyGraph({
         attemptToDelete: (node) => ctx.queue.add(deleteItem + node.identity.uid),
         attemptToOrphan: (node) => ctx.queue.add(orphanItem + node.identity.uid),
         // Graph changes happen inside an informer callback (a store commit): the Event is written just after it.
         reportInvalidNamespaceOwnerRef: (dependent, ownerUid) => ctx.track(Promise.resolve().then(() => reportInvalidNamespace(ctx, dependent, ownerUid))),
       });
-      collector = new Collector(ctx.client, graph, resources, { attemptToDelete: (node) => ctx.queue.add(deleteItem + node.identity.uid) });
-      for (const resource of deletableResources(resources)) {
+      collector = new Collector(ctx.client, graph, () => ctx.client.resources(), { attemptToDelete: (node) => ctx.queue.add(deleteItem + node.identity.uid) });
+      // One monitor per deletable resource, as upstream's syncMonitors: those served at start, then each a CRD adds.
+      const monitored = new Set<string>();
+      const monitorNew = (): SharedInformer[] => deletableResources(ctx.client.resources()).flatMap((resource) => {
+        const id = `${resource.group}/${resource.resource}`;
+        if (monitored.has(id)) return [];
+        monitored.add(id);
         const identity = (obj: KubeObject): ObjectIdentity => ({
           apiVersion: resource.apiVersion,
           kind: resource.kind,
@@ -42,12 +46,19 @@ export function garbageCollectorController(): Controller {
           uid: obj.metadata.uid ?? '',
           namespace: obj.metadata.namespace ?? '',
         });
-        ctx.informers.informerFor(resource.apiVersion, resource.resource).addEventHandler({
+        const informer = ctx.informers.informerFor(resource.apiVersion, resource.resource);
+        informer.addEventHandler({
           onAdd: (obj) => graph.observe('add', identity(obj), obj),
           onUpdate: (old, obj) => graph.observe('update', identity(obj), obj, old),
           onDelete: (obj) => graph.observe('delete', identity(obj), obj),
         });
-      }
+        return [informer];
+      });
+      monitorNew();
+      // The manager starts the first monitors; later ones start here, and settle() waits for their initial list.
+      ctx.client.onResourcesChange(() => {
+        for (const informer of monitorNew()) ctx.track(informer.start());
+      });
     },
     async reconcile(key: string): Promise<ReconcileResult> {
       if (key.startsWith(deleteItem)) await collector.attemptToDelete(key.slice(deleteItem.length));

@@ -29,8 +29,11 @@ export class NamespacedResourcesDeleter {
   constructor(
     private readonly client: InProcessClient,
     private readonly clock: Clock,
-    /** Namespaced resources that can be deleted, one version each (discovery's preferred namespaced resources). */
-    private readonly resources: readonly ServedResource[],
+    /**
+     * Namespaced resources that can be deleted now, one version each (discovery's preferred namespaced resources):
+     * asked on each pass, as upstream rediscovers, so custom resources of CRDs added since start are deleted too.
+     */
+    private readonly resources: () => readonly ServedResource[],
   ) {}
 
   /**
@@ -99,8 +102,9 @@ export class NamespacedResourcesDeleter {
     const remaining: RemainingContent = { byResource: new Map(), byFinalizer: new Map() };
     const errors: string[] = [];
     let estimate = 0;
-    const pods = this.resources.filter((r) => r.group === '' && r.resource === 'pods');
-    const others = this.resources.filter((r) => !pods.includes(r));
+    const resources = this.resources();
+    const pods = resources.filter((r) => r.group === '' && r.resource === 'pods');
+    const others = resources.filter((r) => !pods.includes(r));
     for (const phase of [pods, others]) {
       for (const resource of phase) {
         const outcome = await this.deleteAllContentFor(resource, namespace, deletedAt);

@@ -28,7 +28,7 @@ export function namespaceController(options: NamespaceControllerOptions = {}): C
     name: 'namespace',
     component: 'namespace-controller',
     start(ctx: ControllerContext): void {
-      deleter = new NamespacedResourcesDeleter(ctx.client, ctx.clock, deletableNamespacedResources(ctx.client.resources()));
+      deleter = new NamespacedResourcesDeleter(ctx.client, ctx.clock, () => deletableNamespacedResources(ctx.client.resources()));
       namespaces = ctx.informers.informerFor('v1', 'namespaces');
       const enqueue = (ns: KubeObject) => {
         if (ns.metadata.deletionTimestamp) ctx.queue.addAfter(keyOf(ns), gracePeriodMs);
