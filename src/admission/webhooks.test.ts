@@ -236,6 +236,18 @@ it('webhook warnings reach the client as Warning headers', async () => {
   expect(response.headers.get('warning')).toBe('299 - "this configmap is deprecated"');
 });
 
+it('webhook warnings on a DELETE reach the client too', async () => {
+  await cluster.client.create('v1', 'configmaps', 'plain', configMap('warned-delete'));
+  server.handle('/warn-delete', () => ({ allowed: true, warnings: ['deleting configmaps is frowned upon'] }));
+  const deletes = webhook('warn-delete.example.com', '/warn-delete', {
+    rules: [{ operations: ['DELETE'], apiGroups: [''], apiVersions: ['v1'], resources: ['configmaps'] }],
+  });
+  await install('validating', 'warn-delete', [deletes]);
+  const response = await fetch(`${cluster.url}/api/v1/namespaces/plain/configmaps/warned-delete`, { method: 'DELETE' });
+  expect(response.status).toBe(200);
+  expect(response.headers.get('warning')).toBe('299 - "deleting configmaps is frowned upon"');
+});
+
 it('bad responses are call failures with upstream texts', async () => {
   server.handle('/patching-validator', () => patchResponse([{ op: 'add', path: '/metadata/labels/x', value: 'y' }]));
   server.handle('/wrong-uid', () => ({ raw: { apiVersion: 'admission.k8s.io/v1', kind: 'AdmissionReview', response: { uid: 'nope', allowed: true } } }));

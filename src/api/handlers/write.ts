@@ -39,7 +39,7 @@ function writeOptions(req: IncomingMessage, query: Query, optionsKind: string, s
 }
 
 /** Warnings gathered while handling the write (unknown fields under fieldValidation=Warn) as `Warning` headers. */
-function sendWarnings(res: ServerResponse, options: WriteOptions): void {
+function sendWarnings(res: ServerResponse, options: { warnings?: string[] }): void {
   if (!options.warnings?.length) return;
   // After any the request already carries (a deprecated custom resource version's), as upstream adds them in order.
   const earlier = res.getHeader('Warning');
@@ -148,12 +148,14 @@ async function deleteOptions(req: IncomingMessage, query: Query): Promise<Delete
     gracePeriodSeconds: typeof grace === 'number' ? grace : undefined,
     propagationPolicy: (policy ?? (orphan === true ? 'Orphan' : undefined)) as DeleteOptions['propagationPolicy'],
     preconditions,
+    warnings: [],
   };
 }
 
 export async function handleDelete(api: ApiContext, req: IncomingMessage, res: ServerResponse, resource: Resource, namespace: string | undefined, name: string, query: Query): Promise<void> {
   const options = await deleteOptions(req, query);
   const { view, deleted } = await api.registry.delete(resource, namespace, name, options);
+  sendWarnings(res, options);
   // Objects that stay (finalizers, grace) are answered with the object; gone ones with the object or a Status.
   if (!deleted) {
     sendObject(api, req, res, resource, view, 200, query);

@@ -48,6 +48,8 @@ export interface DeleteOptions {
   gracePeriodSeconds?: number;
   propagationPolicy?: 'Orphan' | 'Background' | 'Foreground';
   preconditions?: { uid?: string; resourceVersion?: string };
+  /** Collects `Warning` header texts for the response (admission webhooks' and policies' warnings). */
+  warnings?: string[];
 }
 
 export function viewOf(object: KubeObject): ObjectView {

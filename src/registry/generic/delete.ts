@@ -32,7 +32,7 @@ export async function deleteObject(
     if (forbidden) throw errors.forbidden(resource.groupResource, name, forbidden);
     checkPreconditions(resource, name, object, options);
     if (ctx.admission()) {
-      const write = { operation: 'DELETE' as const, resource, namespace, name, oldObject: current.object as KubeObject, options };
+      const write = { operation: 'DELETE' as const, resource, namespace, name, oldObject: current.object as KubeObject, options, warnings: attempt === 0 ? options.warnings : undefined };
       await admitMutation(ctx, write);
       await admitValidation(ctx, write);
     }
