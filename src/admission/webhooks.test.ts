@@ -273,3 +273,34 @@ it('webhook configurations themselves are never sent to webhooks', async () => {
   await install('validating', 'another', [webhook('another.example.com', '/')]);
   expect(server.received).toHaveLength(0);
 });
+
+it('a scale write is admitted as the Scale the client wrote; a mutation of it moves the parent', async () => {
+  const deployment = {
+    apiVersion: 'apps/v1',
+    kind: 'Deployment',
+    metadata: { name: 'scaled' },
+    spec: {
+      replicas: 1,
+      selector: { matchLabels: { app: 'scaled' } },
+      template: { metadata: { labels: { app: 'scaled' } }, spec: { containers: [{ name: 'c', image: 'nginx' }] } },
+    },
+  };
+  await cluster.client.create('apps/v1', 'deployments', 'plain', deployment as unknown as KubeObject);
+  // Caps every scale at 5 replicas, as a quota-enforcing webhook might.
+  server.handle('/cap', () => patchResponse([{ op: 'replace', path: '/spec/replicas', value: 5 }]));
+  const scaleRule = { operations: ['UPDATE'], apiGroups: ['apps'], apiVersions: ['v1'], resources: ['deployments/scale'] };
+  await install('mutating', 'cap-scale', [webhook('cap.example.com', '/cap', { rules: [scaleRule] })]);
+  const response = await fetch(`${cluster.url}/apis/apps/v1/namespaces/plain/deployments/scaled/scale`, {
+    method: 'PATCH',
+    headers: { 'Content-Type': 'application/merge-patch+json' },
+    body: JSON.stringify({ spec: { replicas: 9 } }),
+  });
+  expect(response.status).toBe(200);
+  expect(((await response.json()) as { spec: { replicas: number } }).spec.replicas).toBe(5);
+  const stored = await cluster.client.get('apps/v1', 'deployments', 'plain', 'scaled');
+  expect((stored.spec as { replicas: number }).replicas).toBe(5);
+  const review = server.received[0]!.review.request as Record<string, unknown>;
+  expect(review).toMatchObject({ subResource: 'scale', kind: { group: 'autoscaling', version: 'v1', kind: 'Scale' } });
+  expect(review.object).toMatchObject({ kind: 'Scale', apiVersion: 'autoscaling/v1', spec: { replicas: 9 } });
+  expect(review.oldObject).toMatchObject({ kind: 'Scale', spec: { replicas: 1 } });
+});

@@ -3,6 +3,7 @@ import type { KubeObject } from '../../meta/types.js';
 import { defaultAdmissionUser, type AdmissionOperation, type AdmissionRequest } from '../admission.js';
 import type { Resource } from '../resource.js';
 import type { DeleteOptions, RegistryContext, WriteOptions } from './context.js';
+import { applyScale, scaleOf } from './scale.js';
 
 interface Write {
   operation: AdmissionOperation;
@@ -50,6 +51,13 @@ export async function admitMutation(ctx: RegistryContext, write: Write): Promise
   const admission = ctx.admission();
   if (!admission) return;
   const object = write.object;
+  if (write.subresource === 'scale' && object) {
+    // Upstream admits the Scale the client wrote, not its parent: what a webhook changes there moves the parent.
+    const scale = scaleOf(object, write.resource);
+    await admission.mutate(request({ ...write, object: scale, oldObject: write.oldObject && scaleOf(write.oldObject, write.resource) }));
+    Object.assign(object, applyScale(write.resource, object, scale));
+    return;
+  }
   if (write.operation === 'CREATE' && object) {
     const { uid, creationTimestamp } = object.metadata;
     delete object.metadata.uid;
@@ -67,5 +75,12 @@ export async function admitMutation(ctx: RegistryContext, write: Write): Promise
 
 /** Validating admission: runs after the strategy's own validation, just before storage. */
 export async function admitValidation(ctx: RegistryContext, write: Write): Promise<void> {
-  await ctx.admission()?.validate(request(write));
+  const admission = ctx.admission();
+  if (!admission) return;
+  if (write.subresource === 'scale' && write.object) {
+    const scales = { object: scaleOf(write.object, write.resource), oldObject: write.oldObject && scaleOf(write.oldObject, write.resource) };
+    await admission.validate(request({ ...write, ...scales }));
+    return;
+  }
+  await admission.validate(request(write));
 }
