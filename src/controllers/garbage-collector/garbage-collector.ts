@@ -33,12 +33,24 @@ export function garbageCollectorController(): Controller {
         reportInvalidNamespaceOwnerRef: (dependent, ownerUid) => ctx.track(Promise.resolve().then(() => reportInvalidNamespace(ctx, dependent, ownerUid))),
       });
       collector = new Collector(ctx.client, graph, () => ctx.client.resources(), { attemptToDelete: (node) => ctx.queue.add(deleteItem + node.identity.uid) });
-      // One monitor per deletable resource, as upstream's syncMonitors: those served at start, then each a CRD adds.
-      const monitored = new Set<string>();
-      const monitorNew = (): SharedInformer[] => deletableResources(ctx.client.resources()).flatMap((resource) => {
-        const id = `${resource.group}/${resource.resource}`;
+      // One monitor per deletable resource, as upstream's syncMonitors: those served at start, then each a CRD adds;
+      // a resource no longer served (its CRD deleted) loses its monitor instead of relisting a 404 forever.
+      const monitored = new Map<string, ServedResource>();
+      const monitorId = (resource: ServedResource) => `${resource.apiVersion}|${resource.resource}`;
+      const syncMonitors = (): SharedInformer[] => {
+        const served = deletableResources(ctx.client.resources());
+        const current = new Set(served.map(monitorId));
+        for (const [id, resource] of monitored) {
+          if (current.has(id)) continue;
+          ctx.informers.remove(resource.apiVersion, resource.resource);
+          monitored.delete(id);
+        }
+        return served.flatMap(monitor);
+      };
+      const monitor = (resource: ServedResource): SharedInformer[] => {
+        const id = monitorId(resource);
         if (monitored.has(id)) return [];
-        monitored.add(id);
+        monitored.set(id, resource);
         const identity = (obj: KubeObject): ObjectIdentity => ({
           apiVersion: resource.apiVersion,
           kind: resource.kind,
@@ -53,11 +65,11 @@ export function garbageCollectorController(): Controller {
           onDelete: (obj) => graph.observe('delete', identity(obj), obj),
         });
         return [informer];
-      });
-      monitorNew();
+      };
+      syncMonitors();
       // The manager starts the first monitors; later ones start here, and settle() waits for their initial list.
       ctx.client.onResourcesChange(() => {
-        for (const informer of monitorNew()) ctx.track(informer.start());
+        for (const informer of syncMonitors()) ctx.track(informer.start());
       });
     },
     async reconcile(key: string): Promise<ReconcileResult> {

@@ -270,6 +270,13 @@ export class InformerFactory {
     return informer;
   }
 
+  /** Stops and forgets an informer (its resource is no longer served); asking for it again makes a fresh one. */
+  remove(apiVersion: string, resource: string, options: Pick<InformerOptions, 'namespace'> = {}): void {
+    const id = `${apiVersion}|${resource}|${options.namespace ?? ''}`;
+    this.informers.get(id)?.stop();
+    this.informers.delete(id);
+  }
+
   /** Starts every informer asked for so far (and not yet started); resolves when all have synced. */
   async start(): Promise<void> {
     await Promise.all([...this.informers.values()].map((i) => i.start()));
