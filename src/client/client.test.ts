@@ -42,6 +42,13 @@ test('each patch type and apply', async () => {
   expect(((applied.spec as { template: { spec: { containers: { image: string }[] } } }).template.spec.containers[0]!.image)).toBe('nginx');
 });
 
+test('apply creates a cluster-scoped object that is absent (no namespace key on it)', async () => {
+  const role = { apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'ClusterRole', metadata: { name: 'applied-role' }, rules: [] };
+  const created = await client.patch('rbac.authorization.k8s.io/v1', 'clusterroles', undefined, 'applied-role', 'apply', role, { fieldManager: 'ctl' });
+  expect(created.metadata.uid).toBeDefined();
+  expect('namespace' in created.metadata).toBe(false);
+});
+
 test('watch sees changes in order and stops', async () => {
   const events: ClientWatchEvent[] = [];
   const list = await client.list('v1', 'configmaps', 'default');

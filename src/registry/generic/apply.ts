@@ -62,7 +62,8 @@ export async function applyPatch(
   if (!existing) {
     if (options.subresource) throw errors.notFound(resource.groupResource, name);
     const created = applyTo(undefined);
-    created.metadata = { ...created.metadata, name, namespace: resource.namespaced ? namespace : undefined };
+    created.metadata = { ...created.metadata, name };
+    if (resource.namespaced) created.metadata.namespace = namespace;
     return { view: await createObject(ctx, resource, namespace, created, applyOptions), created: true };
   }
   const view = await guaranteedUpdate(ctx, resource, namespace, name, (live) => applyTo(live), applyOptions);
