@@ -15,6 +15,7 @@ import { defaultStorageClass } from './controllers/local-provisioner/default-sto
 import { ControllerManager, parseControllerSpec, type Controller } from './controllers/runtime/index.js';
 import { seedCluster } from './cluster-seed.js';
 import { installCrds, readCrds, type CrdSource } from './cluster-crds.js';
+import { restoreSnapshot, takeSnapshot, type ClusterSnapshot, type RestoreResult } from './cluster-snapshot.js';
 import { createAdmission } from './admission/index.js';
 import type { ServiceResolver } from './webhook/webhook-client.js';
 import type { NodeSpecification } from './kubelet/node-template.js';
@@ -90,6 +91,15 @@ export interface Cluster {
   /** Virtual clock only: plays `duration` (ms or a Go duration like `'5m'`) of cluster life, settling at each timer. */
   advance(duration: number | string): Promise<void>;
   close(): Promise<void>;
+  /** Every object the cluster holds now; restore() brings them back. */
+  snapshot(): Promise<ClusterSnapshot>;
+  /**
+   * Makes the stored objects exactly the snapshot's (creating, updating and deleting through ordinary store writes, so
+   * watchers and controllers follow), then settles. resourceVersions keep increasing; uids stay as they were.
+   */
+  restore(snapshot: ClusterSnapshot): Promise<RestoreResult>;
+  /** restore() to the state right after start: seeded objects and installed CRDs, nothing a test added. */
+  reset(): Promise<RestoreResult>;
   /**
    * Test hook: ends every open watch stream cleanly, as a real apiserver does when a watch times out, so tests can
    * drive clients' re-watch and relist paths. Returns how many watches it ended.
@@ -143,6 +153,7 @@ export async function startCluster(options: ClusterOptions = {}): Promise<Cluste
   await controllers.start();
   if (options.crds?.length) await installCrds(client, readCrds(options.crds));
   await controllers.settle();
+  const initial = await takeSnapshot(store);
   const clockMode = clock instanceof VirtualClock ? 'virtual' : 'real';
   const settle = () => controllers.settle();
   const advance = async (duration: number | string) => {
@@ -188,6 +199,17 @@ export async function startCluster(options: ClusterOptions = {}): Promise<Cluste
     settle,
     advance,
     close: () => (closed ??= shutdown(server, watches, store, controllers).finally(() => admission.close())),
+    snapshot: () => takeSnapshot(store),
+    restore: async (snapshot) => {
+      const result = await restoreSnapshot(store, snapshot);
+      await controllers.settle();
+      return result;
+    },
+    reset: async () => {
+      const result = await restoreSnapshot(store, initial);
+      await controllers.settle();
+      return result;
+    },
     closeWatches: () => {
       const open = [...watches];
       for (const watch of open) watch.close();
