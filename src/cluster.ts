@@ -14,7 +14,7 @@ import { defaultIngressClass } from './controllers/ingress-status/ingress-status
 import { defaultStorageClass } from './controllers/local-provisioner/default-storage-class.js';
 import { ControllerManager, parseControllerSpec, type Controller } from './controllers/runtime/index.js';
 import { seedCluster } from './cluster-seed.js';
-import { installCrds, readCrds, type CrdSource } from './cluster-crds.js';
+import { createManifests, isCrd, readManifests, type ManifestSource } from './cluster-manifests.js';
 import { restoreSnapshot, takeSnapshot, type ClusterSnapshot, type RestoreResult } from './cluster-snapshot.js';
 import { createAdmission } from './admission/index.js';
 import type { ServiceResolver } from './webhook/webhook-client.js';
@@ -62,7 +62,13 @@ export interface ClusterOptions {
    * CustomResourceDefinitions installed (and Established) before the cluster is ready, like envtest's
    * CRDDirectoryPaths: YAML/JSON files, directories of them (not recursive; other kinds skipped), or CRD objects.
    */
-  crds?: CrdSource[];
+  crds?: ManifestSource[];
+  /**
+   * Manifests created before the cluster is ready (multi-document YAML, JSON, `List`s; files, directories or objects):
+   * CRDs and namespaces first, then the rest; namespaced objects without a namespace go to `default`. A file that
+   * does not parse or an object the API refuses fails startCluster with the file and document named.
+   */
+  load?: ManifestSource[];
   /**
    * Where a webhook's `clientConfig.service` is reached from this process (admission and conversion webhooks), e.g.
    * `() => 'https://127.0.0.1:9443'` for a webhook server the test runs. Default: `https://<name>.<namespace>.svc:<port><path>`.
@@ -151,7 +157,18 @@ export async function startCluster(options: ClusterOptions = {}): Promise<Cluste
     await client.create('storage.k8s.io/v1', 'storageclasses', undefined, defaultStorageClass());
   }
   await controllers.start();
-  if (options.crds?.length) await installCrds(client, readCrds(options.crds));
+  const settleControllers = () => controllers.settle();
+  try {
+    // Read before anything is created, so a file that does not parse fails start-up before any object is made.
+    const crds = readManifests(options.crds ?? []).filter((m) => isCrd(m.object));
+    const manifests = readManifests(options.load ?? []);
+    await createManifests(client, () => registry.resources, [...crds, ...manifests], settleControllers);
+  } catch (err) {
+    controllers.stop();
+    admission.close();
+    await store.close();
+    throw err;
+  }
   await controllers.settle();
   const initial = await takeSnapshot(store);
   const clockMode = clock instanceof VirtualClock ? 'virtual' : 'real';

@@ -49,6 +49,12 @@ const program = new Command()
     [] as string[],
   )
   .option(
+    '--load <path>',
+    'manifests to create before serving (YAML/JSON files or directories; CRDs and namespaces first); repeatable',
+    (value: string, previous: string[]) => [...previous, value],
+    [] as string[],
+  )
+  .option(
     '--webhook-host <host:port>',
     "where webhooks' clientConfig.service references are reached (e.g. 127.0.0.1:9443 for a local webhook server)",
   )
@@ -64,6 +70,7 @@ async function main(): Promise<void> {
     controllers: string;
     nodes: number;
     crds: string[];
+    load: string[];
     webhookHost?: string;
   }>();
   const cluster = await startCluster({
@@ -74,6 +81,7 @@ async function main(): Promise<void> {
     controllers: opts.controllers,
     nodes: opts.nodes,
     crds: opts.crds,
+    load: opts.load,
     webhookServiceResolver: opts.webhookHost ? ({ path }) => `https://${opts.webhookHost}${path}` : undefined,
   });
   const kubeconfigPath = resolve(opts.kubeconfig);
