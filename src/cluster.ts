@@ -171,6 +171,12 @@ export async function startCluster(options: ClusterOptions = {}): Promise<Cluste
   }
   await controllers.settle();
   const initial = await takeSnapshot(store);
+  const restore = async (snapshot: ClusterSnapshot) => {
+    const result = await restoreSnapshot(store, snapshot);
+    await controllers.settle();
+    return result;
+  };
+  const reset = () => restore(initial);
   const clockMode = clock instanceof VirtualClock ? 'virtual' : 'real';
   const settle = () => controllers.settle();
   const advance = async (duration: number | string) => {
@@ -186,7 +192,7 @@ export async function startCluster(options: ClusterOptions = {}): Promise<Cluste
     watches,
     maxWatchBufferBytes: options.maxWatchBufferBytes ?? 16 * 1024 * 1024,
     logError: options.logError ?? ((err) => console.error('kubefake: internal error:', err)),
-    control: { clockMode, settle, advance },
+    control: { clockMode, settle, advance, reset },
     // Logs come from the fake kubelet; without it, asking for them fails as it does when no kubelet listens.
     podLogs: controllers.enabled().includes('kubelet')
       ? kubeletLogProvider(clock, (pod) => readSamePod(client, pod), (work) => controllers.track(work))
@@ -217,16 +223,8 @@ export async function startCluster(options: ClusterOptions = {}): Promise<Cluste
     advance,
     close: () => (closed ??= shutdown(server, watches, store, controllers).finally(() => admission.close())),
     snapshot: () => takeSnapshot(store),
-    restore: async (snapshot) => {
-      const result = await restoreSnapshot(store, snapshot);
-      await controllers.settle();
-      return result;
-    },
-    reset: async () => {
-      const result = await restoreSnapshot(store, initial);
-      await controllers.settle();
-      return result;
-    },
+    restore,
+    reset,
     closeWatches: () => {
       const open = [...watches];
       for (const watch of open) watch.close();

@@ -49,7 +49,7 @@ export async function startLogServer(): Promise<LogServer> {
     watches,
     maxWatchBufferBytes: 16 * 1024 * 1024,
     logError: (err) => console.error(err),
-    control: { clockMode: cluster.clockMode, settle: () => cluster.settle(), advance: (d) => cluster.advance(d) },
+    control: { clockMode: cluster.clockMode, settle: () => cluster.settle(), advance: (d) => cluster.advance(d), reset: () => cluster.reset() },
     podLogs: logs,
   };
   let address = '';

@@ -51,4 +51,6 @@ export interface ClusterControl {
   clockMode: 'real' | 'virtual';
   settle(): Promise<void>;
   advance(duration: string): Promise<void>;
+  /** Back to the objects right after start; answers how many objects it created, updated and deleted. */
+  reset(): Promise<{ created: number; updated: number; deleted: number }>;
 }

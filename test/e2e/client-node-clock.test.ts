@@ -109,4 +109,15 @@ describe('real clock', () => {
     expect(refused.status).toBe(400);
     expect((refused.body as { message: string }).message).toContain('--clock=virtual');
   });
+
+  test('POST /kubefake/v1/reset takes the cluster back to its state at start', async () => {
+    await c.core.createNamespacedConfigMap({ namespace: 'default', body: { metadata: { name: 'from-a-test' } } });
+    const reset = await control(c.kc, 'POST', '/kubefake/v1/reset');
+    expect(reset.status).toBe(200);
+    // The real clock keeps the node heartbeats going, so only the test's own object is counted for sure.
+    expect(reset.body).toMatchObject({ apiVersion: 'kubefake/v1', kind: 'Reset', created: 0 });
+    expect((reset.body as { deleted: number }).deleted).toBeGreaterThanOrEqual(1);
+    expect((await apiError(c.core.readNamespacedConfigMap({ namespace: 'default', name: 'from-a-test' }))).code).toBe(404);
+    expect((await control(c.kc, 'GET', '/kubefake/v1/reset')).status).toBe(405);
+  });
 });

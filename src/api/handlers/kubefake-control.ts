@@ -1,4 +1,4 @@
-// /kubefake/v1: the clock and settle endpoints for users who drive kubefake over HTTP (CI sidecars, kubectl users).
+// /kubefake/v1: the clock, settle and reset endpoints for users who drive kubefake over HTTP (CI sidecars, kubectl users).
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { ApiError, errors } from '../../meta/errors.js';
 import type { ApiContext } from '../api-context.js';
@@ -17,11 +17,12 @@ export async function handleControlRequest(api: ApiContext, req: IncomingMessage
     res.setHeader('Allow', Object.keys(route).join(', '));
     throw new ApiError(405, 'MethodNotAllowed', `${method} is not supported on ${path}; use ${Object.keys(route).join(' or ')}`);
   }
-  await handler(api, new URLSearchParams(search));
-  sendJson(res, 200, clockView(api));
+  const answer = await handler(api, new URLSearchParams(search));
+  sendJson(res, 200, answer ?? clockView(api));
 }
 
-type Handler = (api: ApiContext, query: URLSearchParams) => Promise<void>;
+/** Does the work; answers a body of its own, or nothing for the clock's state. */
+type Handler = (api: ApiContext, query: URLSearchParams) => Promise<Record<string, unknown> | void>;
 
 const routes: Record<string, Record<string, Handler>> = {
   clock: { GET: async () => {} },
@@ -44,6 +45,9 @@ const routes: Record<string, Record<string, Handler>> = {
     },
   },
   settle: { POST: (api) => api.control.settle() },
+  reset: {
+    POST: async (api) => ({ apiVersion: 'kubefake/v1', kind: 'Reset', ...(await api.control.reset()) }),
+  },
 };
 
 function clockView(api: ApiContext): Record<string, unknown> {
