@@ -4,6 +4,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { ApiContext, OpenWatch } from './api/api-context.js';
 import { buildApp } from './api/server.js';
+import { FaultInjector, type FaultRule } from './api/faults.js';
 import { InProcessClient } from './client/client.js';
 import { RealClock, type Clock } from './clock/clock.js';
 import { toMilliseconds } from './clock/duration.js';
@@ -69,6 +70,8 @@ export interface ClusterOptions {
    * does not parse or an object the API refuses fails startCluster with the file and document named.
    */
   load?: ManifestSource[];
+  /** Failures HTTP requests meet from the start; `cluster.faults` adds and removes them later. */
+  faults?: FaultRule[];
   /**
    * Where a webhook's `clientConfig.service` is reached from this process (admission and conversion webhooks), e.g.
    * `() => 'https://127.0.0.1:9443'` for a webhook server the test runs. Default: `https://<name>.<namespace>.svc:<port><path>`.
@@ -97,6 +100,11 @@ export interface Cluster {
   /** Virtual clock only: plays `duration` (ms or a Go duration like `'5m'`) of cluster life, settling at each timer. */
   advance(duration: number | string): Promise<void>;
   close(): Promise<void>;
+  /**
+   * Fault injection for HTTP clients (kubectl, client-node, operators): `faults.add({ verbs: ['update'], resource:
+   * 'deployments', code: 409, times: 1 })` fails the next matching request as a troubled apiserver would.
+   */
+  faults: FaultInjector;
   /** Every object the cluster holds now; restore() brings them back. */
   snapshot(): Promise<ClusterSnapshot>;
   /**
@@ -186,7 +194,10 @@ export async function startCluster(options: ClusterOptions = {}): Promise<Cluste
     await controllers.advance(ms);
   };
   const watches = new Set<OpenWatch>();
+  const faults = new FaultInjector();
+  for (const rule of options.faults ?? []) faults.add(rule);
   const api: ApiContext = {
+    faults,
     registry,
     clock,
     watches,
@@ -222,6 +233,7 @@ export async function startCluster(options: ClusterOptions = {}): Promise<Cluste
     settle,
     advance,
     close: () => (closed ??= shutdown(server, watches, store, controllers).finally(() => admission.close())),
+    faults,
     snapshot: () => takeSnapshot(store),
     restore,
     reset,

@@ -2,6 +2,7 @@
 import type { Clock } from '../clock/clock.js';
 import type { KubeObject } from '../meta/types.js';
 import type { Registry } from '../registry/registry.js';
+import type { FaultInjector } from './faults.js';
 
 export interface OpenWatch {
   /** Ends the stream cleanly (the client sees the response end). */
@@ -17,6 +18,8 @@ export interface ApiContext {
   logError(err: unknown): void;
   /** The cluster's clock and controllers as /kubefake/v1 exposes them. */
   control: ClusterControl;
+  /** Injected failures for HTTP requests (tests of clients' retry paths). */
+  faults?: FaultInjector;
   /** The kubelets' side of pods/log; without it a log request fails as one to a node whose kubelet is down. */
   podLogs?: PodLogProvider;
 }

@@ -35,6 +35,8 @@ export async function handleResourceRequest(
   if (info.rest.length > 0) throw notFoundRoute();
   const query = new Query(search);
   const method = req.method ?? 'GET';
+  const fault = api.faults?.check({ verb: requestVerb(method, info, query), request: info });
+  if (fault) throw fault;
   const { namespace, name, subresource } = info;
   // A deprecated custom resource version warns on every request, before anything the request itself adds.
   const deprecation = resource.custom?.deprecationWarning;
@@ -127,4 +129,11 @@ async function handleSubresource(
       // exec, attach, portforward, proxy, approval, resize, ephemeralcontainers: not simulated yet.
       throw notFoundRoute();
   }
+}
+
+/** The Kubernetes verb of a request, as audit logs and RBAC name it. */
+function requestVerb(method: string, info: ResourceRequest, query: Query): string {
+  if (method === 'GET' || method === 'HEAD') return query.bool('watch') ? 'watch' : info.name === undefined ? 'list' : 'get';
+  if (method === 'DELETE') return info.name === undefined ? 'deletecollection' : 'delete';
+  return methodVerb[method] ?? method.toLowerCase();
 }
