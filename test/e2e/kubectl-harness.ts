@@ -39,7 +39,8 @@ export class Background {
   constructor(private readonly child: ChildProcess) {
     child.stdout?.on('data', (chunk: Buffer) => (this.stdout += chunk.toString()));
     child.stderr?.on('data', (chunk: Buffer) => (this.stderr += chunk.toString()));
-    this.exited = new Promise((resolve) => child.on('exit', (code) => {
+    // 'close', not 'exit': only then has all of the output arrived (a fast kubectl can exit before its stdout is read).
+    this.exited = new Promise((resolve) => child.on('close', (code) => {
       this.exitCode = code;
       resolve();
     }));
