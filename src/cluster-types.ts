@@ -1,0 +1,101 @@
+// The shapes of startCluster's options and of the cluster it returns (the package's main API surface).
+import type { FaultInjector, FaultRule } from './api/faults.js';
+import type { InProcessClient } from './client/client.js';
+import type { Clock } from './clock/clock.js';
+import type { Controller, ControllerManager } from './controllers/runtime/index.js';
+import type { ManifestSource } from './cluster-manifests.js';
+import type { ClusterSnapshot, RestoreResult } from './cluster-snapshot.js';
+import type { NodeSpecification } from './kubelet/node-template.js';
+import type { Registry } from './registry/registry.js';
+import type { Store } from './store/types.js';
+import type { ServiceResolver } from './webhook/webhook-client.js';
+
+export interface ClusterOptions {
+  /** TCP port; 0 (the default) picks a free one. */
+  port?: number;
+  /** Address to listen on (default 127.0.0.1). */
+  host?: string;
+  /** Events kept for watches from a past resourceVersion (default 10,000). */
+  historySize?: number;
+  /**
+   * The clock everything reads: `'real'` (the default), `'virtual'` (starts now and only moves on advance()), or a
+   * Clock of your own (e.g. a VirtualClock starting at a chosen instant).
+   */
+  clock?: Clock | 'real' | 'virtual';
+  /**
+   * Which controllers run, as kube-controller-manager's `--controllers`: `'*'` (the default) is every default
+   * controller, `'*,-job'` all but the Job controller, `'deployment,replicaset'` just those; `[]` or `''` none.
+   */
+  controllers?: string | string[];
+  /**
+   * Worker nodes the fake kubelet simulates: a count of default nodes (3; names `kubefake-worker`, `kubefake-worker2`…
+   * spread over zones), or each node's name, capacity, labels and taints. 0 for none.
+   */
+  nodes?: number | NodeSpecification[];
+  /** Controllers of your own, run by the same manager (and settle()) as the built-in ones. */
+  customControllers?: Controller[];
+  /** Bytes a watcher may fall behind before it is dropped (default 16 MiB). */
+  maxWatchBufferBytes?: number;
+  /** Called with unexpected errors (those answered 500); defaults to console.error. */
+  logError?: (err: unknown) => void;
+  /**
+   * CustomResourceDefinitions installed (and Established) before the cluster is ready, like envtest's
+   * CRDDirectoryPaths: YAML/JSON files, directories of them (not recursive; other kinds skipped), or CRD objects.
+   */
+  crds?: ManifestSource[];
+  /**
+   * Manifests created before the cluster is ready (multi-document YAML, JSON, `List`s; files, directories or objects):
+   * CRDs and namespaces first, then the rest; namespaced objects without a namespace go to `default`. A file that
+   * does not parse or an object the API refuses fails startCluster with the file and document named.
+   */
+  load?: ManifestSource[];
+  /** Failures HTTP requests meet from the start; `cluster.faults` adds and removes them later. */
+  faults?: FaultRule[];
+  /**
+   * Where a webhook's `clientConfig.service` is reached from this process (admission and conversion webhooks), e.g.
+   * `() => 'https://127.0.0.1:9443'` for a webhook server the test runs. Default: `https://<name>.<namespace>.svc:<port><path>`.
+   */
+  webhookServiceResolver?: ServiceResolver;
+}
+
+export interface Cluster {
+  url: string;
+  /** A kubeconfig (YAML) whose cluster, user and context are named `kubefake`. */
+  kubeconfig: string;
+  port: number;
+  registry: Registry;
+  /** An in-process client onto the same request pipeline as HTTP (no serialization, same rules). */
+  client: InProcessClient;
+  store: Store;
+  clock: Clock;
+  /** `'virtual'` when advance() can move the clock. */
+  clockMode: 'real' | 'virtual';
+  controllers: ControllerManager;
+  /**
+   * Resolves once every controller's queue is empty and nothing is due on the clock: the cluster is quiet.
+   * Waiting for a future time (a requeue, a CronJob's next run) needs advance() on the virtual clock.
+   */
+  settle(): Promise<void>;
+  /** Virtual clock only: plays `duration` (ms or a Go duration like `'5m'`) of cluster life, settling at each timer. */
+  advance(duration: number | string): Promise<void>;
+  close(): Promise<void>;
+  /**
+   * Fault injection for HTTP clients (kubectl, client-node, operators): `faults.add({ verbs: ['update'], resource:
+   * 'deployments', code: 409, times: 1 })` fails the next matching request as a troubled apiserver would.
+   */
+  faults: FaultInjector;
+  /** Every object the cluster holds now; restore() brings them back. */
+  snapshot(): Promise<ClusterSnapshot>;
+  /**
+   * Makes the stored objects exactly the snapshot's (creating, updating and deleting through ordinary store writes, so
+   * watchers and controllers follow), then settles. resourceVersions keep increasing; uids stay as they were.
+   */
+  restore(snapshot: ClusterSnapshot): Promise<RestoreResult>;
+  /** restore() to the state right after start: seeded objects and installed CRDs, nothing a test added. */
+  reset(): Promise<RestoreResult>;
+  /**
+   * Test hook: ends every open watch stream cleanly, as a real apiserver does when a watch times out, so tests can
+   * drive clients' re-watch and relist paths. Returns how many watches it ended.
+   */
+  closeWatches(): number;
+}
