@@ -5,6 +5,8 @@ export default {
   moduleNameMapper: { '^(\\.{1,2}/.*)\\.js$': '$1' },
   transform: { '^.+\\.ts$': ['ts-jest', { useESM: true, diagnostics: false }] },
   testMatch: ['<rootDir>/src/**/*.test.ts', '<rootDir>/test/**/*.test.ts', '<rootDir>/examples/**/*.test.ts'],
+  // The jest and vitest examples are projects with configs of their own: test/e2e/testing-examples.test.ts runs them.
+  testPathIgnorePatterns: ['/node_modules/', '<rootDir>/examples/(jest|vitest)/'],
   testTimeout: 60000,
   globalSetup: '<rootDir>/test/setup-binaries.ts',
 };

@@ -76,6 +76,7 @@ export async function createManifests(
   manifests: readonly Manifest[],
   settle: () => Promise<void>,
 ): Promise<void> {
+  const loaded = new Set<string>();
   for (const group of installOrder(manifests)) {
     for (const { object, origin } of group) {
       const name = object.metadata?.name ?? object.metadata?.generateName ?? '';
@@ -83,12 +84,26 @@ export async function createManifests(
       const resource = resources().find((r) => r.apiVersion === object.apiVersion && r.kind === object.kind);
       if (!resource) throw new Error(`kubefake: cannot load ${origin} (${what}): no resource serves ${String(object.apiVersion)} ${String(object.kind)}`);
       const namespace = resource.namespaced ? (object.metadata?.namespace ?? 'default') : undefined;
+      const id = `${resource.apiVersion} ${resource.type.resource} ${namespace ?? ''}/${name}`;
+      // What the cluster already holds (seeded namespaces and nodes, what controllers made, as an exported snapshot
+      // lists them) stays as it is; the same object twice in the manifests is still a mistake.
+      if (!loaded.has(id) && object.metadata?.name && (await holds(client, resource, namespace, object.metadata.name))) continue;
       try {
         await client.create(resource.apiVersion, resource.type.resource, namespace, structuredClone(object));
+        loaded.add(id);
       } catch (err) {
         throw new Error(`kubefake: cannot load ${origin} (${what}): ${(err as Error).message}`);
       }
     }
     await settle();
+  }
+}
+
+async function holds(client: InProcessClient, resource: Resource, namespace: string | undefined, name: string): Promise<boolean> {
+  try {
+    await client.get(resource.apiVersion, resource.type.resource, namespace, name);
+    return true;
+  } catch {
+    return false;
   }
 }

@@ -1,6 +1,6 @@
 // Snapshots of a cluster's whole object state, and restoring one in place: watchers see the difference as events.
 import { deepEqual } from './meta/deep-equal.js';
-import type { Store } from './store/types.js';
+import { StoreError, type Store } from './store/types.js';
 
 /** Every object the cluster stored at one revision. Immutable; restore it as often as needed. */
 export interface ClusterSnapshot {
@@ -34,21 +34,32 @@ export async function restoreSnapshot(store: Store, snapshot: ClusterSnapshot): 
   const { records } = await store.list(everything);
   for (const record of records) {
     if (snapshot.objects.has(record.key)) continue;
-    await store.delete(record.key);
-    result.deleted++;
+    if (await ignoring('notFound', () => store.delete(record.key))) result.deleted++;
   }
   const current = new Map(records.map((r) => [r.key, r.object]));
   for (const [key, object] of snapshot.objects) {
     const now = current.get(key);
     if (now === undefined) {
-      await store.create(key, withoutResourceVersion(object));
+      // A controller still running may have made the object since the list: then it is overwritten.
+      if (!(await ignoring('exists', () => store.create(key, withoutResourceVersion(object))))) await store.update(key, withoutResourceVersion(object));
       result.created++;
     } else if (now !== object && !deepEqual(withoutResourceVersion(now), withoutResourceVersion(object))) {
-      await store.update(key, withoutResourceVersion(object));
+      if (!(await ignoring('notFound', () => store.update(key, withoutResourceVersion(object))))) await store.create(key, withoutResourceVersion(object));
       result.updated++;
     }
   }
   return result;
+}
+
+/** Runs a write; false when it failed with `code` (another writer got there first), true when it went through. */
+async function ignoring(code: StoreError['code'], write: () => Promise<unknown>): Promise<boolean> {
+  try {
+    await write();
+    return true;
+  } catch (err) {
+    if (err instanceof StoreError && err.code === code) return false;
+    throw err;
+  }
 }
 
 function withoutResourceVersion(object: Readonly<Record<string, unknown>>): Record<string, unknown> {

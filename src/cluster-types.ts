@@ -1,20 +1,35 @@
 // The shapes of startCluster's options and of the cluster it returns (the package's main API surface).
 import type { FaultInjector, FaultRule } from './api/faults.js';
+import type { AuthOptions } from './auth/static-tokens.js';
 import type { InProcessClient } from './client/client.js';
 import type { Clock } from './clock/clock.js';
 import type { Controller, ControllerManager } from './controllers/runtime/index.js';
 import type { ManifestSource } from './cluster-manifests.js';
+import type { Logger, LogLevel } from './logging/logger.js';
 import type { ClusterSnapshot, RestoreResult } from './cluster-snapshot.js';
+import type { SnapshotDocument } from './cluster-snapshot-file.js';
 import type { NodeSpecification } from './kubelet/node-template.js';
 import type { Registry } from './registry/registry.js';
 import type { Store } from './store/types.js';
+import type { KubeconfigIdentity } from './kubeconfig.js';
+import type { TlsOption } from './tls/serving-cert.js';
 import type { ServiceResolver } from './webhook/webhook-client.js';
+import type { KubeConfig } from '@kubernetes/client-node';
 
 export interface ClusterOptions {
   /** TCP port; 0 (the default) picks a free one. */
   port?: number;
   /** Address to listen on (default 127.0.0.1). */
   host?: string;
+  /**
+   * Serve HTTPS: `true` with a certificate from the process-wide cluster CA (for 127.0.0.1, ::1, localhost, the
+   * kubernetes.default… names, `host` and `tlsSans`), which the kubeconfig then trusts; or your own `{ cert, key, ca? }`
+   * (PEM text or file paths), the kubeconfig carrying `ca` or else insecure-skip-tls-verify. Either way client
+   * certificates from the cluster CA (see kubeconfigFor) are asked for.
+   */
+  tls?: TlsOption;
+  /** More names (DNS or IP) for the `tls: true` certificate, e.g. a container's hostname. */
+  tlsSans?: string[];
   /** Events kept for watches from a past resourceVersion (default 10,000). */
   historySize?: number;
   /**
@@ -36,8 +51,15 @@ export interface ClusterOptions {
   customControllers?: Controller[];
   /** Bytes a watcher may fall behind before it is dropped (default 16 MiB). */
   maxWatchBufferBytes?: number;
-  /** Called with unexpected errors (those answered 500); defaults to console.error. */
+  /** Called with unexpected errors (those answered 500) and controller errors; defaults to the logger, else console.error. */
   logError?: (err: unknown) => void;
+  /**
+   * Structured logs (pino JSON lines on stderr) at this level: `'info'` logs one line per HTTP request as it ends
+   * (verb, resource, namespace, name, uri, code, latencyMs, userAgent, srcIP, user), errors at `'error'`. Off by default.
+   */
+  logLevel?: LogLevel;
+  /** A pino logger of your own (or a child of one) instead of `logLevel`'s; its level decides what is logged. */
+  logger?: Logger;
   /**
    * CustomResourceDefinitions installed (and Established) before the cluster is ready, like envtest's
    * CRDDirectoryPaths: YAML/JSON files, directories of them (not recursive; other kinds skipped), or CRD objects.
@@ -49,6 +71,12 @@ export interface ClusterOptions {
    * does not parse or an object the API refuses fails startCluster with the file and document named.
    */
   load?: ManifestSource[];
+  /**
+   * Start from exactly this state: a file (or the parsed document) as GET /kubefake/v1/snapshot and `kubefake export`
+   * write it, a `kind: List` of objects. uids, status, generations and finalizers are kept (resourceVersions are new);
+   * seeded objects the file lacks are removed, and reset() comes back here. `crds` and `load` are applied on top.
+   */
+  restore?: string | SnapshotDocument;
   /** Failures HTTP requests meet from the start; `cluster.faults` adds and removes them later. */
   faults?: FaultRule[];
   /**
@@ -56,12 +84,43 @@ export interface ClusterOptions {
    * `() => 'https://127.0.0.1:9443'` for a webhook server the test runs. Default: `https://<name>.<namespace>.svc:<port><path>`.
    */
   webhookServiceResolver?: ServiceResolver;
+  /**
+   * Authentication, as kube-apiserver's: by default every request is accepted (no credentials = system:anonymous,
+   * the kubeconfig's token `kubefake` = kubefake-admin in system:masters). `tokens` makes it strict: only those bearer
+   * tokens (plus ServiceAccount tokens and cluster-CA client certificates) get in, others get 401, and requests without
+   * credentials too unless `anonymous: true`; the kubeconfig then carries the first token.
+   */
+  auth?: AuthOptions;
+  /**
+   * @internal Load @kubernetes/client-node (an optional peer dependency) for `cluster.kubeConfig`; default true. The
+   * CLI passes false: it never reads kubeConfig, and loading the library costs about half a second.
+   */
+  loadClientNode?: boolean;
 }
 
 export interface Cluster {
   url: string;
-  /** A kubeconfig (YAML) whose cluster, user and context are named `kubefake`. */
+  /**
+   * The admin kubeconfig (YAML) whose cluster, user and context are named `kubefake`: token `kubefake`; with TLS it
+   * carries the CA (certificate-authority-data) rather than insecure-skip-tls-verify.
+   */
   kubeconfig: string;
+  /** The same string as `kubeconfig`. */
+  kubeconfigYaml: string;
+  /**
+   * A `@kubernetes/client-node` KubeConfig loaded from `kubeconfig` (`kc.makeApiClient(k8s.CoreV1Api)`); throws if the
+   * optional peer dependency @kubernetes/client-node is not installed.
+   */
+  kubeConfig: KubeConfig;
+  /** Writes `kubeconfig` to `path` (mode 0600, creating directories) and returns its absolute path. */
+  writeKubeconfig(path: string): string;
+  /**
+   * A kubeconfig for another identity: `{ user, groups }` gets a client certificate from the cluster CA (CN user,
+   * O groups; needs `tls`), `{ user, token }` that bearer token (works over plain HTTP too).
+   */
+  kubeconfigFor(identity: KubeconfigIdentity): Promise<string>;
+  /** The CA (PEM) that verifies the serving certificate, when TLS is on and one is known. */
+  caPem?: string;
   port: number;
   registry: Registry;
   /** An in-process client onto the same request pipeline as HTTP (no serialization, same rules). */

@@ -1,9 +1,10 @@
 // The composition root: wires store, registry, HTTP server and clock into one isolated cluster.
 import { readFileSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { Server } from 'node:http';
 import type { ApiContext, OpenWatch } from './api/api-context.js';
 import { buildApp } from './api/server.js';
+import { ClusterAuthenticator } from './auth/authenticator.js';
+import { clientLookup } from './auth/client-lookup.js';
 import { FaultInjector } from './api/faults.js';
 import { InProcessClient } from './client/client.js';
 import { RealClock, type Clock } from './clock/clock.js';
@@ -18,9 +19,13 @@ import type { Cluster, ClusterOptions } from './cluster-types.js';
 import { seedCluster } from './cluster-seed.js';
 import { createManifests, isCrd, readManifests } from './cluster-manifests.js';
 import { restoreSnapshot, takeSnapshot, type ClusterSnapshot, type RestoreResult } from './cluster-snapshot.js';
+import { readSnapshotDocument, restoreObjects } from './cluster-snapshot-file.js';
 import { createAdmission } from './admission/index.js';
 import { kubeletLogProvider } from './kubelet/logs-provider.js';
-import { kubeconfigYaml } from './kubeconfig.js';
+import { createLogger, errorReporter } from './logging/logger.js';
+import { kubeconfigForIdentity, renderKubeconfig } from './kubeconfig.js';
+import { listenCluster } from './cluster-listen.js';
+import { resolveServingTls } from './tls/serving-cert.js';
 import { loadSwagger } from './openapi/openapi-v2.js';
 import { builtinApi } from './registry/builtins.js';
 import { stampResourceVersion } from './registry/generic/context.js';
@@ -28,6 +33,7 @@ import { Registry } from './registry/registry.js';
 import type { DiscoveryExtras } from './registry/resource-table.js';
 import type { KubeObject } from './meta/types.js';
 import { MemoryStore } from './store/memory-store.js';
+import { addKubeConfigAccess, loadClientNode } from './testing/cluster-kube-config.js';
 import type { Store } from './store/types.js';
 
 export type { Cluster, ClusterOptions } from './cluster-types.js';
@@ -39,7 +45,15 @@ function discoveryExtras(): DiscoveryExtras {
 }
 
 export async function startCluster(options: ClusterOptions = {}): Promise<Cluster> {
+  // Started first and awaited last: the import overlaps the rest of start-up.
+  const clientNode = loadClientNode(options.loadClientNode ?? true);
+  // First, so a certificate file that is missing or does not match its key fails start-up before anything runs.
+  const servingTls = await resolveServingTls(options.tls, options.host ?? '127.0.0.1', options.tlsSans);
   const clock = chooseClock(options.clock);
+  // Before anything runs, so a bad token table fails start-up; it reads objects only once requests come.
+  const authenticator = new ClusterAuthenticator({ auth: options.auth, clock, lookup: (...args) => clientLookup(client)(...args) });
+  // No logger unless asked for: in-process requests then cost nothing, and errors go to console.error as before.
+  const logger = options.logger ?? (options.logLevel === undefined ? undefined : createLogger({ level: options.logLevel }));
   const swagger = loadSwagger();
   const store = new MemoryStore({ historySize: options.historySize, versioner: stampResourceVersion });
   const builtins = builtinApi(swagger, discoveryExtras());
@@ -47,6 +61,7 @@ export async function startCluster(options: ClusterOptions = {}): Promise<Cluste
   registry.useServiceResolver(options.webhookServiceResolver);
   const admission = createAdmission({ store, clock, resolveService: options.webhookServiceResolver, resources: () => registry.resources });
   registry.useAdmission(admission);
+  registry.useAuthentication(authenticator);
   await seedCluster(registry, clock, { nodes: options.nodes ?? 3 });
   const client = new InProcessClient(registry);
   const builtinControllers = defaultControllers();
@@ -65,7 +80,8 @@ export async function startCluster(options: ClusterOptions = {}): Promise<Cluste
     controllers: [...apiServerControllers, ...builtinControllers, ...custom],
     // The apiserver's and custom controllers always run: the spec only chooses among kube-controller-manager's.
     spec: [...apiServerControllers.map((c) => c.name), ...custom.map((c) => c.name), ...parseControllerSpec(options.controllers ?? '*')],
-    logError: options.logError ?? ((err) => console.error('kubefake: controller error:', err)),
+    logError:
+      options.logError ?? (logger ? errorReporter(logger, 'controller error') : (err) => console.error('kubefake: controller error:', err)),
   });
   // The default IngressClass is the ingress-status controller's: without it, nothing would serve the class.
   if (controllers.enabled().includes('ingress-status')) {
@@ -75,12 +91,19 @@ export async function startCluster(options: ClusterOptions = {}): Promise<Cluste
   if (controllers.enabled().includes('local-path-provisioner')) {
     await client.create('storage.k8s.io/v1', 'storageclasses', undefined, defaultStorageClass());
   }
-  await controllers.start();
   const settleControllers = () => controllers.settle();
   try {
     // Read before anything is created, so a file that does not parse fails start-up before any object is made.
     const crds = readManifests(options.crds ?? []).filter((m) => isCrd(m.object));
     const manifests = readManifests(options.load ?? []);
+    const restored = options.restore === undefined ? undefined : readSnapshotDocument(options.restore);
+    // The restored state is the base (--crds and --load add to it), written before the controllers start so they
+    // begin from it rather than race its writes.
+    if (restored) {
+      const origin = typeof options.restore === 'string' ? options.restore : 'the restore document';
+      await restoreObjects({ store, registry, conversions: builtins.conversions }, restored, origin);
+    }
+    await controllers.start();
     await createManifests(client, () => registry.resources, [...crds, ...manifests], settleControllers);
   } catch (err) {
     controllers.stop();
@@ -108,13 +131,15 @@ export async function startCluster(options: ClusterOptions = {}): Promise<Cluste
   const faults = new FaultInjector();
   for (const rule of options.faults ?? []) faults.add(rule);
   const api: ApiContext = {
+    auth: authenticator,
     faults,
     registry,
     clock,
     watches,
     maxWatchBufferBytes: options.maxWatchBufferBytes ?? 16 * 1024 * 1024,
-    logError: options.logError ?? ((err) => console.error('kubefake: internal error:', err)),
-    control: { clockMode, settle, advance, reset },
+    logError: options.logError ?? (logger ? errorReporter(logger, 'internal error') : (err) => console.error('kubefake: internal error:', err)),
+    logger,
+    control: { clockMode, settle, advance, reset, kubeconfigFor: (identity) => kubeconfigForIdentity(endpoint, identity) },
     // Logs come from the fake kubelet; without it, asking for them fails as it does when no kubelet listens.
     podLogs: controllers.enabled().includes('kubelet')
       ? kubeletLogProvider(clock, (pod) => readSamePod(client, pod), (work) => controllers.track(work))
@@ -123,17 +148,16 @@ export async function startCluster(options: ClusterOptions = {}): Promise<Cluste
   const host = options.host ?? '127.0.0.1';
   let address = '';
   const app = buildApp({ api, swagger, serverAddress: () => address });
-  const server = createServer(app);
-  server.keepAliveTimeout = 65_000;
-  await listen(server, options.port ?? 0, host);
-  const port = (server.address() as AddressInfo).port;
-  const urlHost = host.includes(':') ? `[${host}]` : host === '0.0.0.0' ? '127.0.0.1' : host;
-  address = `${urlHost}:${port}`;
-  const url = `http://${address}`;
+  const listening = await listenCluster(app, { host, port: options.port ?? 0, tls: servingTls });
+  const { server, port, endpoint } = listening;
+  address = listening.address;
+  const url = endpoint.url;
   let closed: Promise<void> | undefined;
-  return {
+  return addKubeConfigAccess(await clientNode, {
     url,
-    kubeconfig: kubeconfigYaml(url),
+    kubeconfig: renderKubeconfig({ url, caPem: endpoint.caPem, token: authenticator.kubeconfigToken }),
+    kubeconfigFor: (identity) => kubeconfigForIdentity(endpoint, identity),
+    caPem: endpoint.caPem,
     port,
     registry,
     client,
@@ -153,7 +177,7 @@ export async function startCluster(options: ClusterOptions = {}): Promise<Cluste
       for (const watch of open) watch.close();
       return open.length;
     },
-  };
+  });
 }
 
 /** The pod as stored now, if it is still the same pod (a follow stream ends when it is deleted or recreated). */
@@ -171,16 +195,6 @@ function chooseClock(choice: ClusterOptions['clock']): Clock {
   // A virtual clock starts at the real now (whole seconds, as metav1.Time keeps them) so timestamps look sane.
   if (choice === 'virtual') return new VirtualClock(Math.floor(new RealClock().now() / 1000) * 1000);
   return choice;
-}
-
-function listen(server: Server, port: number, host: string): Promise<void> {
-  return new Promise((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(port, host, () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
 }
 
 /** Ends every watch cleanly (clients see their stream end), then closes the listener and idle connections. */

@@ -1,5 +1,7 @@
 // What the HTTP handlers share: the registry, the clock, open watch streams (closed on shutdown) and a logger.
+import type { ClusterAuthenticator } from '../auth/authenticator.js';
 import type { Clock } from '../clock/clock.js';
+import type { Logger } from '../logging/logger.js';
 import type { KubeObject } from '../meta/types.js';
 import type { Registry } from '../registry/registry.js';
 import type { FaultInjector } from './faults.js';
@@ -16,8 +18,15 @@ export interface ApiContext {
   /** Per-watch cap on bytes waiting in the socket buffer: a watcher this far behind is dropped. */
   maxWatchBufferBytes: number;
   logError(err: unknown): void;
+  /** Structured logs (request lines at info); none in-process unless asked for, so requests cost nothing. */
+  logger?: Logger;
   /** The cluster's clock and controllers as /kubefake/v1 exposes them. */
   control: ClusterControl;
+  /**
+   * Authenticates every request before it is routed (recording its user for requestUser()) and issues ServiceAccount
+   * tokens; without it requests run unauthenticated and serviceaccounts/token is not served.
+   */
+  auth?: ClusterAuthenticator;
   /** Injected failures for HTTP requests (tests of clients' retry paths). */
   faults?: FaultInjector;
   /** The kubelets' side of pods/log; without it a log request fails as one to a node whose kubelet is down. */
@@ -56,4 +65,6 @@ export interface ClusterControl {
   advance(duration: string): Promise<void>;
   /** Back to the objects right after start; answers how many objects it created, updated and deleted. */
   reset(): Promise<{ created: number; updated: number; deleted: number }>;
+  /** A kubeconfig (YAML) for that identity: a client certificate from the cluster CA (TLS only) or a token. */
+  kubeconfigFor?(identity: { user: string; groups?: readonly string[]; token?: string }): Promise<string>;
 }

@@ -12,6 +12,8 @@ import { parseAccept } from './negotiation.js';
 import { parseResourcePath } from './request-info.js';
 import { sendBytes, sendError, sendJson } from './respond.js';
 import { versionInfo } from './version.js';
+import { requestUser } from '../auth/request-user.js';
+import { requestLogHook } from '../logging/request-log.js';
 
 export interface AppOptions {
   api: ApiContext;
@@ -42,6 +44,14 @@ export function buildApp({ api, swagger, serverAddress }: AppOptions): Express {
   app.disable('x-powered-by');
   app.disable('etag');
   app.set('query parser', false);
+  // First, so every request is logged when it finishes, those refused before reaching a handler included.
+  if (api.logger) {
+    const logRequest = requestLogHook(api.logger, { userOf: (req) => requestUser(req)?.username });
+    app.use((req: Request, res: Response, next: () => void) => {
+      logRequest(req, res);
+      next();
+    });
+  }
 
   app.use(async (req: Request, res: Response) => {
     const url = req.url;
@@ -49,6 +59,8 @@ export function buildApp({ api, swagger, serverAddress }: AppOptions): Express {
     const path = q < 0 ? url : url.slice(0, q);
     const search = q < 0 ? '' : url.slice(q + 1);
     try {
+      // Before routing, as upstream's filter chain: a request that does not authenticate learns nothing of the API.
+      if (api.auth) await api.auth.authenticateRequest(req, path);
       const info = parseResourcePath(path);
       if (info) {
         await handleResourceRequest(api, req, res, info, search);

@@ -11,6 +11,7 @@ import { deleteObject, type DeleteResult } from './generic/delete.js';
 import { listObjects, type ListQuery, type ListResponse } from './generic/list.js';
 import { patchObject, updateObject, type Transform } from './generic/update.js';
 import { watchObjects, type WatchQuery, type WatchSink } from './generic/watch.js';
+import type { TokenReviewer } from '../auth/authenticator.js';
 import type { Admission } from './admission.js';
 import type { CustomResourceDefinition } from './crd/crd-types.js';
 import { CrdServing } from './crd/crd-serving.js';
@@ -37,6 +38,7 @@ export class Registry {
   private servedGeneration = 0;
   private readonly servedListeners = new Set<() => void>();
   private serviceResolver: ServiceResolver | undefined;
+  private tokenReviewer: TokenReviewer | undefined;
 
   constructor(
     readonly store: Store,
@@ -48,7 +50,15 @@ export class Registry {
     for (const r of builtins) r.strategy.attach?.(store, r.prefix(undefined));
     for (const c of conversions) this.converters.set(c.served, new VersionConverter(c.served, c.storage, c.conversion));
     const namespaces = this.byPath.get('/v1/namespaces');
-    this.ctx = { store, clock, namespaces: () => namespaces, uid: () => randomUUID(), nameSuffix, admission: () => activeAdmission(this.admissionChain) };
+    this.ctx = {
+      store,
+      clock,
+      namespaces: () => namespaces,
+      uid: () => randomUUID(),
+      nameSuffix,
+      admission: () => activeAdmission(this.admissionChain),
+      authentication: () => this.tokenReviewer,
+    };
     this.customResources = new CrdServing({
       store,
       contextFor: (crStore) => ({ ...this.ctx, store: crStore }),
@@ -109,6 +119,11 @@ export class Registry {
   /** Installs the admission chain (webhooks, policies) every later write passes through. */
   useAdmission(admission: Admission | undefined): void {
     this.admissionChain = admission;
+  }
+
+  /** Installs the cluster's authenticator, which TokenReview consults. */
+  useAuthentication(reviewer: TokenReviewer | undefined): void {
+    this.tokenReviewer = reviewer;
   }
 
   /** The resource served at /api(s)/<group>/<version>/<resource>, if any. */

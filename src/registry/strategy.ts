@@ -1,5 +1,7 @@
 // The per-resource strategy contract: everything a resource does differently from the generic registry.
 import type { KubeObject, StatusCause } from '../meta/types.js';
+import type { TokenReviewer } from '../auth/authenticator.js';
+import type { UserInfo } from '../auth/user-info.js';
 import type { Store } from '../store/types.js';
 
 /** A server-side printing column, as in meta.k8s.io/v1 Table.columnDefinitions. */
@@ -21,6 +23,15 @@ export interface TablePrinter {
 export interface StrategyContext {
   /** The clock's current time in ms since the epoch (strategies never read the system time themselves). */
   now: number;
+}
+
+/** What a review answers from: who asked (after impersonation) and the cluster's authenticator. */
+export interface ReviewContext {
+  user: UserInfo;
+  /** The clock's current time in ms. */
+  now: number;
+  /** Absent when the cluster authenticates nothing (a bare registry): TokenReview then answers with an empty status. */
+  tokens?: TokenReviewer;
 }
 
 /** What a mutating admission plugin may read besides the object: other resources, as its informers would list them. */
@@ -80,7 +91,7 @@ export interface Strategy {
    */
   gracefulDeleteSeconds?(obj: KubeObject, requested: number | undefined): number;
   /** Create-only review resources (SelfSubjectAccessReview, TokenReview…): answered, never stored. */
-  review?(obj: KubeObject): KubeObject;
+  review?(obj: KubeObject, ctx: ReviewContext): KubeObject | Promise<KubeObject>;
   /** Whether PUT may create an absent object (upstream AllowCreateOnUpdate). */
   allowCreateOnUpdate?: boolean;
   /** Whether DELETE answers with the deleted object rather than a Success Status (upstream ReturnDeletedObject). */

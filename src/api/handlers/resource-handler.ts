@@ -1,6 +1,7 @@
 // Routes a resource request to its verb handler after checking scope, verbs and subresources against the resource table.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { ApiError } from '../../meta/errors.js';
+import { applyFault } from '../faults.js';
 import type { Resource } from '../../registry/resource.js';
 import type { ApiContext } from '../api-context.js';
 import { Query } from '../query.js';
@@ -35,8 +36,9 @@ export async function handleResourceRequest(
   if (info.rest.length > 0) throw notFoundRoute();
   const query = new Query(search);
   const method = req.method ?? 'GET';
-  const fault = api.faults?.check({ verb: requestVerb(method, info, query), request: info });
-  if (fault) throw fault;
+  const verb = requestVerb(method, info, query);
+  const fault = api.faults?.check({ verb, request: info, resourceVersion: query.string('resourceVersion') });
+  if (fault && (await applyFault(fault, verb, req, res))) return;
   const { namespace, name, subresource } = info;
   // A deprecated custom resource version warns on every request, before anything the request itself adds.
   const deprecation = resource.custom?.deprecationWarning;
@@ -132,7 +134,7 @@ async function handleSubresource(
 }
 
 /** The Kubernetes verb of a request, as audit logs and RBAC name it. */
-function requestVerb(method: string, info: ResourceRequest, query: Query): string {
+export function requestVerb(method: string, info: ResourceRequest, query: Query): string {
   if (method === 'GET' || method === 'HEAD') return query.bool('watch') ? 'watch' : info.name === undefined ? 'list' : 'get';
   if (method === 'DELETE') return info.name === undefined ? 'deletecollection' : 'delete';
   return methodVerb[method] ?? method.toLowerCase();

@@ -1,6 +1,5 @@
 // Subresource handlers: scale, pods/binding, pods/eviction and serviceaccounts/token.
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { randomBytes } from 'node:crypto';
 import { rfc3339 } from '../../clock/clock.js';
 import { errors } from '../../meta/errors.js';
 import { isPlainObject, type KubeObject } from '../../meta/types.js';
@@ -18,6 +17,7 @@ import { decodeObjectBody, parseJson, readRawBody } from '../body.js';
 import { mediaType } from '../negotiation.js';
 import type { Query } from '../query.js';
 import { sendJson, sendView } from '../respond.js';
+import { notFoundRoute } from './resource-handler.js';
 import { customResourcePatchTypes } from './write.js';
 
 export async function handleScale(api: ApiContext, req: IncomingMessage, res: ServerResponse, resource: Resource, namespace: string | undefined, name: string, query: Query): Promise<void> {
@@ -93,20 +93,10 @@ export async function handleEviction(api: ApiContext, req: IncomingMessage, res:
   sendJson(res, 201, await evictPod(api.registry, namespace!, name, body, query.dryRun('CreateOptions')));
 }
 
-/** serviceaccounts/token: a TokenRequest answered with an opaque bearer token (kubefake does not authenticate). */
-export async function handleToken(api: ApiContext, req: IncomingMessage, res: ServerResponse, serviceAccounts: Resource, namespace: string | undefined, name: string): Promise<void> {
-  await api.registry.get(serviceAccounts, namespace, name);
+/** serviceaccounts/token: a TokenRequest answered with a JWT signed by the cluster, which then authenticates as the account. */
+export async function handleToken(api: ApiContext, req: IncomingMessage, res: ServerResponse, _serviceAccounts: Resource, namespace: string | undefined, name: string): Promise<void> {
+  // Upstream serves the subresource only when an issuer is configured; a bare server has none.
+  if (!api.auth) throw notFoundRoute();
   const body = decodeObjectBody(await readRawBody(req), req.headers['content-type']);
-  const spec = (isPlainObject(body) && isPlainObject(body.spec) ? body.spec : {}) as Record<string, unknown>;
-  const seconds = typeof spec.expirationSeconds === 'number' ? spec.expirationSeconds : 3600;
-  sendJson(res, 201, {
-    kind: 'TokenRequest',
-    apiVersion: 'authentication.k8s.io/v1',
-    metadata: { name, namespace, creationTimestamp: null },
-    spec: { audiences: spec.audiences ?? [], expirationSeconds: seconds, boundObjectRef: spec.boundObjectRef ?? null },
-    status: {
-      token: `kubefake.${randomBytes(24).toString('base64url')}`,
-      expirationTimestamp: rfc3339(api.clock.now() + seconds * 1000),
-    },
-  });
+  sendJson(res, 201, await api.auth.requestToken(namespace ?? '', name, body));
 }

@@ -24,6 +24,22 @@ function frame(type: WatchEventType, view: ObjectView): Buffer {
 
 const closing = Buffer.from('}\n');
 
+/** Watches a fault rule cuts (dropWatch): the request → how many events it gets before its connection is destroyed. */
+const cuts = new WeakMap<IncomingMessage, number>();
+
+/** Arms a cut for this watch request: after `events` events the connection is destroyed, as a broken network does. */
+export function cutWatchAfter(req: IncomingMessage, events: number): void {
+  cuts.set(req, events);
+}
+
+/** A watch answered only with an ERROR event (as upstream answers one from an expired resourceVersion), then ended. */
+export function sendWatchError(res: ServerResponse, err: ApiError): void {
+  res.statusCode = 200;
+  res.setHeader('Content-Type', 'application/json');
+  res.setHeader('Cache-Control', 'no-cache, private');
+  res.end(`${JSON.stringify({ type: 'ERROR', object: err.toStatus() })}\n`);
+}
+
 export async function serveWatch(
   api: ApiContext,
   req: IncomingMessage,
@@ -44,9 +60,23 @@ export async function serveWatch(
     if (graceful) res.end();
     else res.destroy();
   };
+  const cutAfter = cuts.get(req);
+  let sent = 0;
+  // Ends like a dropped connection, not a clean end: the client's read fails. Events already written go out first.
+  const cut = () => {
+    if (ended) return;
+    ended = true;
+    stopWatch();
+    api.watches.delete(open);
+    startStream();
+    res.write('', () => res.destroy());
+  };
   const write = (bytes: Buffer) => {
     if (ended) return;
+    if (cutAfter !== undefined && sent >= cutAfter) return cut();
     res.write(bytes);
+    sent++;
+    if (cutAfter !== undefined && sent >= cutAfter) return cut();
     // A watcher that does not read falls behind; drop it rather than buffer without bound or slow the others.
     if (res.writableLength > api.maxWatchBufferBytes) finish(false);
   };
@@ -82,5 +112,6 @@ export async function serveWatch(
   startStream();
   api.watches.add(open);
   res.on('close', () => finish(false));
+  if (cutAfter !== undefined && sent >= cutAfter) cut();
 }
 

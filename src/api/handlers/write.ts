@@ -1,5 +1,6 @@
 // Write handlers: POST (create), PUT (update), PATCH (json/merge), DELETE and deletecollection.
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { requestUser } from '../../auth/request-user.js';
 import { errors } from '../../meta/errors.js';
 import { isPlainObject, type KubeObject } from '../../meta/types.js';
 import { applyJsonPatch } from '../../patch/json-patch.js';
@@ -35,6 +36,7 @@ function writeOptions(req: IncomingMessage, query: Query, optionsKind: string, s
     warnings: [],
     userAgent: req.headers['user-agent'],
     subresource,
+    user: requestUser(req),
   };
 }
 

@@ -1,4 +1,6 @@
 // What every generic registry operation needs: the store, the clock, resource lookup, and option types.
+import type { TokenReviewer } from '../../auth/authenticator.js';
+import type { UserInfo } from '../../auth/user-info.js';
 import type { Clock } from '../../clock/clock.js';
 import type { KubeObject } from '../../meta/types.js';
 import type { Store, StoredRecord } from '../../store/types.js';
@@ -17,6 +19,8 @@ export interface RegistryContext {
   nameSuffix(): string;
   /** Mutating and validating admission (webhooks, policies) writes pass through; undefined when none would act. */
   admission(): Admission | undefined;
+  /** The cluster's token authenticator, for TokenReview; undefined in a registry without one. */
+  authentication?(): TokenReviewer | undefined;
 }
 
 /** An object answered to a client: the object and its JSON bytes, encoded at most once. */
@@ -41,6 +45,8 @@ export interface WriteOptions {
   managedFieldsSet?: boolean;
   /** A strategic merge patch as upstream's strict-decoding Invalid shows it (`%+v`); other patches show the result. */
   patchValue?: () => string;
+  /** Who is writing (after impersonation); the in-process client, which leaves it out, is the admin. */
+  user?: UserInfo;
 }
 
 export interface DeleteOptions {

@@ -1,4 +1,5 @@
 // The create verb: decode checks, namespace existence, defaults and system fields, validation, then the store.
+import { adminUser } from '../../auth/user-info.js';
 import { errors } from '../../meta/errors.js';
 import type { KubeObject } from '../../meta/types.js';
 import { storagePrefixOf, type Resource } from '../resource.js';
@@ -17,7 +18,9 @@ export async function createObject(
   options: WriteOptions = {},
 ): Promise<ObjectView> {
   const object = checkBody(resource, body, 'body', options);
-  if (resource.strategy.review) return viewOf(resource.strategy.review(object));
+  if (resource.strategy.review) {
+    return viewOf(await resource.strategy.review(object, { user: options.user ?? adminUser, now: ctx.clock.now(), tokens: ctx.authentication?.() }));
+  }
   checkNamespace(resource, object, namespace);
   if (resource.namespaced) await requireActiveNamespace(ctx, namespace!, resource, object.metadata.name ?? '');
   prepareForCreate(resource, object, ctx);

@@ -1,9 +1,9 @@
 // Create-only review resources (access reviews, token and self reviews): answered at once, never stored.
+import { userInfoJson } from '../../auth/user-info.js';
+import { rfc3339 } from '../../clock/clock.js';
+import { errors } from '../../meta/errors.js';
 import { isPlainObject, type KubeObject } from '../../meta/types.js';
 import type { Strategy } from '../strategy.js';
-
-/** The identity kubefake reports for every caller: it does not authenticate, so everyone is a cluster admin. */
-export const adminUser = { username: 'kubefake-admin', groups: ['system:masters', 'system:authenticated'] };
 
 function answer(review: KubeObject, status: Record<string, unknown>): KubeObject {
   const { metadata: _m, ...rest } = review;
@@ -25,15 +25,26 @@ export function rulesReviewStrategy(): Strategy {
   };
 }
 
+/** TokenReview: the token authenticated as a request bearing it would be, for the audiences asked (the API's own by default). */
 export function tokenReviewStrategy(): Strategy {
   return {
-    review: (r) => {
+    review: async (r, ctx) => {
       const spec = isPlainObject(r.spec) ? r.spec : {};
-      return answer(r, { authenticated: true, user: adminUser, audiences: spec.audiences ?? [] });
+      const token = typeof spec.token === 'string' ? spec.token : '';
+      if (token === '') throw errors.badRequest('token is required for TokenReview in authentication');
+      const audiences = Array.isArray(spec.audiences) ? spec.audiences.filter((a): a is string => typeof a === 'string') : [];
+      // Upstream answers an empty status when the server has no token authenticator.
+      return answer(r, ctx.tokens ? await ctx.tokens.reviewToken(token, audiences) : { user: {} });
     },
   };
 }
 
+/** SelfSubjectReview (`kubectl auth whoami`): the caller's user after impersonation, stamped now as upstream does. */
 export function selfSubjectReviewStrategy(): Strategy {
-  return { review: (r) => answer(r, { userInfo: adminUser }) };
+  return {
+    review: (r, ctx) => {
+      const { metadata: _m, spec: _s, ...rest } = r;
+      return { ...rest, metadata: { creationTimestamp: rfc3339(ctx.now) }, status: { userInfo: userInfoJson(ctx.user) } };
+    },
+  };
 }
