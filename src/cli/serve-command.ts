@@ -148,34 +148,23 @@ async function serve(opts: ServeOptions): Promise<void> {
   const { startCluster } = await import('../cluster.js');
   const cluster = await startCluster({
     logger,
-  // The CLI never reads cluster.kubeConfig: not loading @kubernetes/client-node saves half a second of start-up.
-  loadClientNode: false,
-  port: opts.port,
-  host: opts.host,
-  historySize: opts.historySize,
-  clock: opts.clock,
-  controllers: opts.controllers,
-  nodes: opts.nodes,
-  crds: opts.crds,
-  load: opts.load,
+    // The CLI never reads cluster.kubeConfig: not loading @kubernetes/client-node saves half a second of start-up.
+    loadClientNode: false,
+    port: opts.port,
+    host: opts.host,
+    historySize: opts.historySize,
+    clock: opts.clock,
+    controllers: opts.controllers,
+    nodes: opts.nodes,
+    crds: opts.crds,
+    load: opts.load,
     restore: opts.restore,
     tls,
     tlsSans: opts.tlsSan,
     webhookServiceResolver: opts.webhookHost ? ({ path }) => `https://${opts.webhookHost}${path}` : undefined,
     auth: authOption(opts),
   });
-  const kubeconfigPath = resolve(opts.kubeconfig);
-  mkdirSync(dirname(kubeconfigPath), { recursive: true });
-  const server = opts.advertiseAddress === undefined ? cluster.url : advertisedUrl(opts.advertiseAddress, cluster.url);
-  const kubeconfig = server === cluster.url ? cluster.kubeconfig : withKubeconfigServer(cluster.kubeconfig, server);
-  writeFileSync(kubeconfigPath, kubeconfig, { mode: 0o600 });
-  process.stdout.write(`kubefake serving on ${cluster.url}\nexport KUBECONFIG=${kubeconfigPath}\n`);
-  // Not "serving on <url>": scripts that read both streams look for that text, and must find the plain line.
-  logger.info({ url: cluster.url, kubeconfig: kubeconfigPath, server }, 'kubefake started');
-  if (opts.token.length > 0 && !cluster.url.startsWith('https:')) {
-    // client-go sends a kubeconfig's token only over TLS: every kubectl request would be anonymous, hence refused.
-    logger.warn({ tls: false }, '--token without --tls: kubectl sends tokens only over HTTPS, so its requests will get 401 (client-node and Python send them over HTTP)');
-  }
+  // Handlers first: a script that sends SIGTERM as soon as it reads the serving line must get a clean shutdown.
   let stopping = false;
   const stop = (signal: string) => {
     if (stopping) return;
@@ -188,4 +177,16 @@ async function serve(opts: ServeOptions): Promise<void> {
   };
   process.on('SIGTERM', () => stop('SIGTERM'));
   process.on('SIGINT', () => stop('SIGINT'));
+  const kubeconfigPath = resolve(opts.kubeconfig);
+  mkdirSync(dirname(kubeconfigPath), { recursive: true });
+  const server = opts.advertiseAddress === undefined ? cluster.url : advertisedUrl(opts.advertiseAddress, cluster.url);
+  const kubeconfig = server === cluster.url ? cluster.kubeconfig : withKubeconfigServer(cluster.kubeconfig, server);
+  writeFileSync(kubeconfigPath, kubeconfig, { mode: 0o600 });
+  process.stdout.write(`kubefake serving on ${cluster.url}\nexport KUBECONFIG=${kubeconfigPath}\n`);
+  // Not "serving on <url>": scripts that read both streams look for that text, and must find the plain line.
+  logger.info({ url: cluster.url, kubeconfig: kubeconfigPath, server }, 'kubefake started');
+  if (opts.token.length > 0 && !cluster.url.startsWith('https:')) {
+    // client-go sends a kubeconfig's token only over TLS: every kubectl request would be anonymous, hence refused.
+    logger.warn({ tls: false }, '--token without --tls: kubectl sends tokens only over HTTPS, so its requests will get 401 (client-node and Python send them over HTTP)');
+  }
 }
