@@ -4,7 +4,7 @@ import type { KubeConfig } from '@kubernetes/client-node';
 import type { InProcessClient } from '../client/client.js';
 import { startCluster } from '../cluster.js';
 import type { Cluster, ClusterOptions } from '../cluster-types.js';
-import { kubeRequest, kubeTarget, kubeTargetFromFile, type KubeTarget } from './kubeconfig-request.js';
+import { kubeRequest, kubeTarget, kubeTargetFromFile, type KubeTarget } from '../kubeconfig-request.js';
 import { testNamespaceName } from './namespace-name.js';
 
 /** The hooks a framework registers, adapted so each callback gets the running test's name (if any). */

@@ -1,4 +1,4 @@
-// A minimal HTTP client driven by a kubeconfig, so the test helpers reach a shared server without client-node.
+// A minimal HTTP client driven by a kubeconfig: the test helpers and the CLI subcommands reach a server without client-node.
 import { readFileSync } from 'node:fs';
 import { request as httpRequest, type IncomingMessage, type RequestOptions } from 'node:http';
 import { request as httpsRequest } from 'node:https';
@@ -74,10 +74,10 @@ function entry(config: Record<string, unknown>, list: string, key: 'cluster' | '
 }
 
 /** One request with a JSON body (if any); resolves with the status and body whatever the status. */
-export function kubeRequest(target: KubeTarget, method: string, path: string, body?: unknown): Promise<KubeResponse> {
+export function kubeRequest(target: KubeTarget, method: string, path: string, body?: unknown, accept = 'application/json'): Promise<KubeResponse> {
   const url = new URL(path, target.server);
   const payload = body === undefined ? undefined : JSON.stringify(body);
-  const headers: Record<string, string> = { ...(target.options.headers as Record<string, string>), accept: 'application/json' };
+  const headers: Record<string, string> = { ...(target.options.headers as Record<string, string>), accept };
   if (payload !== undefined) {
     headers['content-type'] = 'application/json';
     headers['content-length'] = String(Buffer.byteLength(payload));
