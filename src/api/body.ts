@@ -2,7 +2,6 @@
 import type { IncomingMessage } from 'node:http';
 import { parse as parseYaml } from 'yaml';
 import { ApiError, errors } from '../meta/errors.js';
-import { decodeKubeProtobuf } from '../protobuf/kube-protobuf.js';
 import { mediaType } from './negotiation.js';
 
 /** Upstream's maxRequestBodyBytes for JSON and YAML request bodies. */
@@ -10,23 +9,60 @@ export const maxBodyBytes = 3 * 1024 * 1024;
 
 export const objectMediaTypes = ['application/json', 'application/yaml', 'application/vnd.kubernetes.protobuf'];
 
-export async function readRawBody(req: IncomingMessage): Promise<Buffer> {
+/** Reads the whole body (events, not an async iterator: this runs for every write and the iterator costs more). */
+export function readRawBody(req: IncomingMessage): Promise<Buffer> {
   const declared = Number(req.headers['content-length']);
   if (Number.isFinite(declared) && declared > maxBodyBytes) {
     req.resume(); // drain so the connection stays usable for the error answer
-    throw errors.tooLarge();
+    return Promise.reject(errors.tooLarge());
   }
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req as AsyncIterable<Buffer>) {
-    size += chunk.length;
-    if (size > maxBodyBytes) {
-      req.resume();
-      throw errors.tooLarge();
-    }
-    chunks.push(chunk);
-  }
-  return chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks);
+  if (req.readableEnded) return Promise.resolve(Buffer.alloc(0));
+  const protobuf = isProtobuf(req.headers['content-type']);
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const onData = (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > maxBodyBytes) {
+        done();
+        req.resume();
+        reject(errors.tooLarge());
+        return;
+      }
+      chunks.push(chunk);
+    };
+    const onEnd = () => {
+      done();
+      const raw = chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks);
+      if (!protobuf) return resolve(raw);
+      loadProtobufCodec().then(() => resolve(raw), reject);
+    };
+    const onCut = () => {
+      done();
+      reject(errors.badRequest('the request body ended before its end (the client went away)'));
+    };
+    const done = () => {
+      req.off('data', onData);
+      req.off('end', onEnd);
+      req.off('error', onCut);
+      req.off('close', onCut);
+    };
+    req.on('data', onData);
+    req.on('end', onEnd);
+    req.on('error', onCut);
+    req.on('close', onCut);
+  });
+}
+
+function isProtobuf(contentType: string | undefined): boolean {
+  return contentType !== undefined && contentType.includes('protobuf');
+}
+
+/** The protobuf codec is loaded on the first protobuf body: it is large, and most clients send JSON. */
+let protobufCodec: typeof import('../protobuf/kube-protobuf.js') | undefined;
+
+async function loadProtobufCodec(): Promise<void> {
+  protobufCodec ??= await import('../protobuf/kube-protobuf.js');
 }
 
 /** Decodes an object body (create, update) from JSON, YAML or Kubernetes protobuf. */
@@ -41,7 +77,8 @@ export function decodeObjectBody(raw: Buffer, contentType: string | undefined): 
       return parseYamlBody(raw);
     case 'application/vnd.kubernetes.protobuf':
       try {
-        return decodeKubeProtobuf(raw);
+        if (!protobufCodec) throw new Error('the body was not read with readRawBody');
+        return protobufCodec.decodeKubeProtobuf(raw);
       } catch (err) {
         throw errors.badRequest(`couldn't decode protobuf body: ${err instanceof Error ? err.message : String(err)}`);
       }

@@ -1,5 +1,5 @@
 // The HTTP front door: builds the express app that routes discovery, OpenAPI, health and resource requests.
-import express, { type Express, type Request, type Response } from 'express';
+import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
 import type { OpenAPIV2 } from 'openapi-types';
 import { CrdOpenApi } from '../openapi/crd-openapi.js';
 import { buildOpenApiV3, removeOpenApiV3Document, type OpenApiV3Set } from '../openapi/openapi-v3.js';
@@ -27,7 +27,11 @@ const v2Protobuf = 'application/com.github.proto-openapi.spec.v2@v1.0+protobuf';
 // Per swagger object: the merged document is a new object whenever the served CRDs change.
 const protobufV2 = new WeakMap<OpenAPIV2.Document, Buffer>();
 
-export function buildApp({ api, swagger, serverAddress }: AppOptions): Express {
+/**
+ * The request listener for node:http(s): a plain function rather than a framework app, because every request takes
+ * the same path (authenticate, route by path shape, answer) and a router's per-request work costs more than ours.
+ */
+export function buildApp({ api, swagger, serverAddress }: AppOptions): RequestListener {
   const registry = api.registry;
   let discovery = new Discovery(registry.resources);
   let discoveryGeneration = registry.generation;
@@ -40,21 +44,10 @@ export function buildApp({ api, swagger, serverAddress }: AppOptions): Express {
     return discovery;
   };
   const openapi = new CrdOpenApi(swagger, registry, () => servedOpenApiV3(swagger, currentDiscovery()));
-  const app = express();
-  app.disable('x-powered-by');
-  app.disable('etag');
-  app.set('query parser', false);
-  // First, so every request is logged when it finishes, those refused before reaching a handler included.
-  if (api.logger) {
-    const logRequest = requestLogHook(api.logger, { userOf: (req) => requestUser(req)?.username });
-    app.use((req: Request, res: Response, next: () => void) => {
-      logRequest(req, res);
-      next();
-    });
-  }
+  const logRequest = api.logger ? requestLogHook(api.logger, { userOf: (req) => requestUser(req)?.username }) : undefined;
 
-  app.use(async (req: Request, res: Response) => {
-    const url = req.url;
+  const serve = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    const url = req.url ?? '/';
     const q = url.indexOf('?');
     const path = q < 0 ? url : url.slice(0, q);
     const search = q < 0 ? '' : url.slice(q + 1);
@@ -75,10 +68,13 @@ export function buildApp({ api, swagger, serverAddress }: AppOptions): Express {
     } catch (err) {
       sendError(res, err, api.logError);
     }
-  });
-  return app;
+  };
+  return (req, res) => {
+    logRequest?.(req, res);
+    void serve(req, res);
+  };
 
-  async function serveNonResource(req: Request, res: Response, path: string, search: string): Promise<void> {
+  async function serveNonResource(req: IncomingMessage, res: ServerResponse, path: string, search: string): Promise<void> {
     const accept = req.headers.accept;
     const trimmed = path.length > 1 && path.endsWith('/') ? path.slice(0, -1) : path;
     if (healthPaths.has(trimmed) || trimmed.startsWith('/healthz/') || trimmed.startsWith('/livez/') || trimmed.startsWith('/readyz/')) {
@@ -133,12 +129,12 @@ export function buildApp({ api, swagger, serverAddress }: AppOptions): Express {
   }
 }
 
-function sendDiscovery(res: Response, bytes: Buffer | undefined): void {
+function sendDiscovery(res: ServerResponse, bytes: Buffer | undefined): void {
   if (!bytes) throw notFoundRoute();
   sendBytes(res, 200, bytes);
 }
 
-function sendOpenApi(res: Response, answer: OpenApiHttpResponse): void {
+function sendOpenApi(res: ServerResponse, answer: OpenApiHttpResponse): void {
   res.statusCode = answer.status;
   for (const [name, value] of Object.entries(answer.headers)) res.setHeader(name, value);
   res.end(answer.body);

@@ -24,6 +24,10 @@ function frame(type: WatchEventType, view: ObjectView): Buffer {
 
 const closing = Buffer.from('}\n');
 
+function uncork(res: ServerResponse): void {
+  res.uncork();
+}
+
 /** Watches a fault rule cuts (dropWatch): the request → how many events it gets before its connection is destroyed. */
 const cuts = new WeakMap<IncomingMessage, number>();
 
@@ -74,6 +78,11 @@ export async function serveWatch(
   const write = (bytes: Buffer) => {
     if (ended) return;
     if (cutAfter !== undefined && sent >= cutAfter) return cut();
+    // A burst of events (one write's fan-out, a replay) leaves in one syscall per watcher rather than one per event.
+    if (!res.writableCorked) {
+      res.cork();
+      process.nextTick(uncork, res);
+    }
     res.write(bytes);
     sent++;
     if (cutAfter !== undefined && sent >= cutAfter) return cut();
