@@ -1,4 +1,5 @@
 // The composition root: wires store, registry, HTTP server and clock into one isolated cluster.
+import { loadCel } from './cel/cel-loader.js';
 import { readFileSync } from 'node:fs';
 import type { Server } from 'node:http';
 import type { ApiContext, OpenWatch } from './api/api-context.js';
@@ -97,6 +98,8 @@ export async function startCluster(options: ClusterOptions = {}): Promise<Cluste
     const crds = readManifests(options.crds ?? []).filter((m) => isCrd(m.object));
     const manifests = readManifests(options.load ?? []);
     const restored = options.restore === undefined ? undefined : readSnapshotDocument(options.restore);
+    // Stored CRDs and custom resources may carry CEL rules that these direct writes validate.
+    if (restored || crds.length > 0 || manifests.length > 0) await loadCel();
     // The restored state is the base (--crds and --load add to it), written before the controllers start so they
     // begin from it rather than race its writes.
     if (restored) {

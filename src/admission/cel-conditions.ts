@@ -1,5 +1,5 @@
 // CEL inputs for admission (object, oldObject, request…) and matchConditions evaluated under a failurePolicy.
-import { compileExpression } from '../cel/expression.js';
+import { cel } from '../cel/cel-loader.js';
 import type { KubeObject } from '../meta/types.js';
 import type { FailurePolicy, MatchCondition } from './admission-types.js';
 import type { Attributes } from './attributes.js';
@@ -62,7 +62,7 @@ export function namespaceObjectOf(namespace: KubeObject | undefined): Record<str
 export type Evaluation = { value: unknown; error?: undefined } | { error: string };
 
 export function evaluate(expression: string, variables: readonly string[], inputs: CelInputs): Evaluation {
-  const compiled = compileExpression(expression, variables);
+  const compiled = cel().compileExpression(expression, variables);
   if ('error' in compiled) return { error: `compilation error: ${compiled.error}` };
   const result = compiled.program.evaluate(inputs);
   if ('error' in result) return { error: `expression '${expression}' resulted in error: ${result.error}` };

@@ -1,4 +1,5 @@
 // Dynamic admission: mutating webhooks, then ValidatingAdmissionPolicies and validating webhooks, read live from the store.
+import { celLoaded, loadCel } from '../cel/cel-loader.js';
 import type { Clock } from '../clock/clock.js';
 import type { KubeObject } from '../meta/types.js';
 import type { Admission, AdmissionRequest } from '../registry/admission.js';
@@ -43,6 +44,8 @@ export function createAdmission(options: AdmissionOptions): Admission & { close(
 
   const admissible = async (request: AdmissionRequest) => {
     await ready;
+    // Policies and match conditions are CEL; configured admission is rare enough to load the engine on first use.
+    if (!celLoaded()) await loadCel();
     const attributes = attributesOf(request);
     return isExemptConfigurationResource(attributes) ? undefined : attributes;
   };

@@ -1,4 +1,5 @@
 // The request pipeline below HTTP: every verb on every resource, shared by the HTTP handlers and in-process clients.
+import { celLoaded, loadCel } from '../cel/cel-loader.js';
 import { customAlphabet } from 'nanoid';
 import { randomUUID } from 'node:crypto';
 import type { Clock } from '../clock/clock.js';
@@ -132,6 +133,13 @@ export class Registry {
     return this.byPath.get(`${group}/${version}/${resource}`) ?? this.customResources.lookup(group, version, resource);
   }
 
+  /** CEL runs only in writes of CRDs, admission configuration and custom resources: its engine loads on the first. */
+  private celFor(resource: Resource): Promise<unknown> | undefined {
+    if (celLoaded()) return undefined;
+    if (resource.custom || resource.groupResource.group === 'apiextensions.k8s.io' || resource.groupResource.group === 'admissionregistration.k8s.io') return loadCel();
+    return undefined;
+  }
+
   async get(resource: Resource, namespace: string | undefined, name: string): Promise<ObjectView> {
     const converter = this.converters.get(resource);
     const record = await this.contextOf(resource).store.get((converter?.storage ?? resource).key(namespace, name));
@@ -159,6 +167,7 @@ export class Registry {
 
   async create(resource: Resource, namespace: string | undefined, body: unknown, options?: WriteOptions): Promise<ObjectView> {
     if (resource.custom?.terminating) throw terminatingCreate(resource);
+    if (!celLoaded()) await this.celFor(resource);
     const converter = this.converters.get(resource);
     if (!converter) return createObject(this.contextOf(resource), resource, namespace, body, options);
     return converter.view(await createObject(this.ctx, converter.storage, namespace, converter.bodyToStorage(body), options));
@@ -171,6 +180,7 @@ export class Registry {
     body: unknown,
     options?: WriteOptions,
   ): Promise<{ view: ObjectView; created: boolean }> {
+    if (!celLoaded()) await this.celFor(resource);
     const converter = this.converters.get(resource);
     if (!converter) return updateObject(this.contextOf(resource), resource, namespace, name, body, options);
     const result = await updateObject(this.ctx, converter.storage, namespace, name, converter.bodyToStorage(body), options);
@@ -184,6 +194,7 @@ export class Registry {
     transform: Transform,
     options?: WriteOptions,
   ): Promise<ObjectView> {
+    if (!celLoaded()) await this.celFor(resource);
     const converter = this.converters.get(resource);
     if (!converter) return patchObject(this.contextOf(resource), resource, namespace, name, transform, options);
     return converter.view(await patchObject(this.ctx, converter.storage, namespace, name, converter.transform(transform), options));
@@ -197,6 +208,7 @@ export class Registry {
     applied: unknown,
     options: ApplyOptions,
   ): Promise<{ view: ObjectView; created: boolean }> {
+    if (!celLoaded()) await this.celFor(resource);
     const converter = this.converters.get(resource);
     // Versions stored as another are applied in the storage version's terms.
     if (converter) {
@@ -207,6 +219,7 @@ export class Registry {
   }
 
   async delete(resource: Resource, namespace: string | undefined, name: string, options?: DeleteOptions): Promise<DeleteResult> {
+    if (!celLoaded()) await this.celFor(resource);
     const converter = this.converters.get(resource);
     if (!converter) return deleteObject(this.contextOf(resource), resource, namespace, name, options);
     const result = await deleteObject(this.ctx, converter.storage, namespace, name, options);

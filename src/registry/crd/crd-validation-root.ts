@@ -1,5 +1,5 @@
 // One CRD schema as upstream's validateCustomResourceDefinitionValidation checks it: root rules, structure, defaults, CEL.
-import { compileRuleErrors } from '../../cel/validation-rules.js';
+import { cel, schemaHasCelRules } from '../../cel/cel-loader.js';
 import { forbiddenCause, invalidCause } from '../../meta/field-errors.js';
 import type { StatusCause } from '../../meta/types.js';
 import type { JSONSchemaProps } from './crd-types.js';
@@ -84,7 +84,7 @@ export function schemaValidationCauses(holder: SchemaHolder, statusEnabled: bool
   const schemaCauses = validateOpenAPISchema(schema, schemaPath, context, true);
   causes.push(...schemaCauses);
   // upstream skips CEL below any node with schema errors; here any schema error skips the schema's rules.
-  if (compileRules && schemaCauses.length === 0) causes.push(...compileRuleErrors(schema, schemaPath));
+  if (compileRules && schemaCauses.length === 0 && schemaHasCelRules(schema)) causes.push(...cel().compileRuleErrors(schema, schemaPath));
   if (causes.length === 0) causes.push(...structuralInitCauses);
   return causes;
 }

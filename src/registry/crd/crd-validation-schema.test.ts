@@ -1,4 +1,5 @@
 // CRD schema validation: structural rules, Kubernetes extensions, defaults and rules, with upstream's paths and texts.
+import { loadCel } from '../../cel/cel-loader.js';
 import type { CustomResourceDefinition, JSONSchemaProps } from './crd-types.js';
 import { createProblems, schemaOf, widgetCRD } from './crd-validation-fixtures.js';
 
@@ -123,6 +124,9 @@ const cases: Case[] = [
 ];
 
 describe('CRD schema validation', () => {
+  // The strategy is called directly here; the registry loads the CEL engine before CRD writes.
+  beforeAll(() => loadCel());
+
   test.each(cases)('%s', (_name, crd, expected) => {
     expect(createProblems(crd)).toEqual(expected);
   });

@@ -1,5 +1,5 @@
 // The strategy of a custom resource version: upstream's customResourceStrategy and statusStrategy in one.
-import { validateCelRules } from '../../cel/validation-rules.js';
+import { cel, schemaHasCelRules } from '../../cel/cel-loader.js';
 import { invalidCause } from '../../meta/field-errors.js';
 import type { KubeObject, StatusCause } from '../../meta/types.js';
 import type { Strategy } from '../strategy.js';
@@ -23,7 +23,7 @@ export function customResourceStrategy(version: CustomResourceDefinitionVersion,
     name: f.jsonPath.replace(/^\./, ''),
     path: parseJsonPath(f.jsonPath),
   }));
-  const withCel = hasCelRules(schema);
+  const withCel = schemaHasCelRules(schema);
   return {
     tracksGeneration: true,
     // Without a status subresource, status is as much the user's as spec: its changes bump the generation too.
@@ -60,24 +60,7 @@ export function customResourceStrategy(version: CustomResourceDefinitionVersion,
   };
 }
 
-/** Whether any node of the schema carries `x-kubernetes-validations` (upstream builds no CEL validator otherwise). */
-function hasCelRules(schema: JSONSchemaProps | undefined): boolean {
-  if (!schema || typeof schema !== 'object') return false;
-  if (schema['x-kubernetes-validations']?.length) return true;
-  const children: unknown[] = [
-    ...Object.values(schema.properties ?? {}),
-    ...Object.values(schema.patternProperties ?? {}),
-    ...(Array.isArray(schema.items) ? schema.items : [schema.items]),
-    typeof schema.additionalProperties === 'object' ? schema.additionalProperties : undefined,
-    ...(schema.allOf ?? []),
-    ...(schema.anyOf ?? []),
-    ...(schema.oneOf ?? []),
-    schema.not,
-  ];
-  return children.some((child) => hasCelRules(child as JSONSchemaProps | undefined));
-}
-
 function celCauses(schema: JSONSchemaProps, object: KubeObject, old: KubeObject | undefined, found: readonly StatusCause[]): StatusCause[] {
   if (found.some((c) => blockingReasons.has(c.reason ?? ''))) return [invalidCause(nilPath, 'null', celSkipped)];
-  return validateCelRules(schema, object, old);
+  return cel().validateCelRules(schema, object, old);
 }
