@@ -1,9 +1,9 @@
 // Test helper: a real HTTPS admission webhook on localhost, its certificate signed by the cluster CA for the caBundle.
-import { webcrypto } from 'node:crypto';
 import { createServer, type Server } from 'node:https';
 import type { AddressInfo } from 'node:net';
-import { RealClock } from '../clock/clock.js';
+import { subjectAltName } from '../tls/certificate-builder.js';
 import { clusterCA } from '../tls/cluster-ca.js';
+import { issueLeafCertificate } from '../tls/leaf-certificate.js';
 
 export interface ReceivedReview {
   path: string;
@@ -26,36 +26,9 @@ export interface WebhookTestServer {
   close(): Promise<void>;
 }
 
-const signing: EcdsaParams = { name: 'ECDSA', hash: 'SHA-256' };
-
 async function servingCertificate(): Promise<{ key: string; cert: string; caPem: string }> {
-  const x509 = await import('@peculiar/x509');
-  const ca = await clusterCA();
-  const crypto = webcrypto as unknown as Crypto;
-  const keys = (await crypto.subtle.generateKey({ name: 'ECDSA', namedCurve: 'P-256' }, true, ['sign', 'verify'])) as CryptoKeyPair;
-  const now = new RealClock().now();
-  const certificate = await x509.X509CertificateGenerator.create(
-    {
-      serialNumber: '0a1b2c3d',
-      subject: 'CN=webhook.default.svc',
-      issuer: ca.certificate.subject,
-      notBefore: new Date(now - 60_000),
-      notAfter: new Date(now + 24 * 3600_000),
-      signingAlgorithm: signing,
-      publicKey: keys.publicKey,
-      signingKey: ca.keys.privateKey,
-      extensions: [
-        new x509.SubjectAlternativeNameExtension([
-          { type: 'ip', value: '127.0.0.1' },
-          { type: 'dns', value: 'localhost' },
-          { type: 'dns', value: 'webhook.default.svc' },
-        ]),
-      ],
-    },
-    crypto,
-  );
-  const pkcs8 = await crypto.subtle.exportKey('pkcs8', keys.privateKey);
-  return { key: x509.PemConverter.encode(pkcs8, 'PRIVATE KEY'), cert: certificate.toString('pem'), caPem: ca.certificatePem };
+  const { certPem, keyPem } = await issueLeafCertificate([{ CN: ['webhook.default.svc'] }], [subjectAltName(['127.0.0.1', 'localhost', 'webhook.default.svc'])]);
+  return { key: keyPem, cert: certPem, caPem: (await clusterCA()).certificatePem };
 }
 
 export async function startWebhookServer(): Promise<WebhookTestServer> {

@@ -1,5 +1,8 @@
 // Client certificates: CN is the user, one O per group, clientAuth, signed by the cluster CA; a fresh key each time.
 import { X509Certificate, createPrivateKey } from 'node:crypto';
+// Node 20: toLegacyObject() loads tls internals first, and a node:tls loaded after that has no createSecureContext,
+// which breaks every later TLS suite in this jest worker; loading node:tls up front keeps the order right.
+import 'node:tls';
 import { clusterCA } from './cluster-ca.js';
 import { issueClientCertificate } from './client-cert.js';
 
@@ -23,6 +26,12 @@ test('names that need escaping in a DN string come out as given; no groups, no O
   const subject = new X509Certificate(certPem).toLegacyObject().subject as unknown as Record<string, unknown>;
   expect(subject.CN).toBe('system:serviceaccount:ns:a,b+c');
   expect(subject.O).toBeUndefined();
+});
+
+test('quotes, backslashes, a leading # and non-ASCII are written verbatim (UTF8String where PrintableString cannot hold them)', async () => {
+  const { certPem } = await issueClientCertificate({ user: '#6162', groups: ['"quoted"', 'back\\slash', 'équipe'] });
+  const subject = new X509Certificate(certPem).toLegacyObject().subject as unknown as Record<string, unknown>;
+  expect(subject).toEqual({ CN: '#6162', O: ['"quoted"', 'back\\slash', 'équipe'] });
 });
 
 test('each call has its own key and serial', async () => {

@@ -1,4 +1,5 @@
 // Client certificates from the cluster CA: the identity kube-apiserver's x509 authenticator reads (CN user, O groups).
+import { extendedKeyUsage, extendedKeyUsages } from './certificate-builder.js';
 import { issueLeafCertificate, type IssuedCertificate } from './leaf-certificate.js';
 
 export interface ClientIdentity {
@@ -15,7 +16,5 @@ export function issueClientCertificate({ user, groups = [] }: ClientIdentity): P
     if (typeof group !== 'string' || group === '') return Promise.reject(new Error('issueClientCertificate(): groups must be non-empty strings'));
   }
   // Organizations before the CommonName, in the order Go's pkix.Name writes them (as kubeadm's certificates have it).
-  return issueLeafCertificate([...groups.map((group) => ({ O: [group] })), { CN: [user] }], (x509) => [
-    new x509.ExtendedKeyUsageExtension([x509.ExtendedKeyUsage.clientAuth], false),
-  ]);
+  return issueLeafCertificate([...groups.map((group) => ({ O: [group] })), { CN: [user] }], [extendedKeyUsage(extendedKeyUsages.clientAuth)]);
 }

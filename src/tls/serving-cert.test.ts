@@ -55,6 +55,14 @@ test('one certificate per set of names per process, whatever their order', async
   expect(c.certPem).not.toBe(a.certPem);
 });
 
+test('a name a certificate cannot carry (non-ASCII DNS) rejects, and the failure is not cached', async () => {
+  await expect(issueServingCertificate(['bücher.test'])).rejects.toThrow('is not IA5 (ASCII) text');
+  const first = issueServingCertificate(['bücher.test']);
+  await expect(first).rejects.toThrow('is not IA5 (ASCII) text');
+  expect(issueServingCertificate(['bücher.test'])).not.toBe(first);
+  await expect(issueServingCertificate(['bücher.test'])).rejects.toThrow();
+});
+
 test('no tls is plain HTTP, and tlsSans without tls is a mistake', async () => {
   await expect(resolveServingTls(undefined, '127.0.0.1')).resolves.toBeUndefined();
   await expect(resolveServingTls(false, '127.0.0.1')).resolves.toBeUndefined();

@@ -1,7 +1,7 @@
 // The HTTPS server's certificate: one signed by the cluster CA for the API server's names, or the user's own files.
 import { readFileSync } from 'node:fs';
-import { isIP } from 'node:net';
 import { createSecureContext } from 'node:tls';
+import { extendedKeyUsage, extendedKeyUsages, subjectAltName } from './certificate-builder.js';
 import { clusterCA } from './cluster-ca.js';
 import { issueLeafCertificate, type IssuedCertificate } from './leaf-certificate.js';
 
@@ -54,13 +54,13 @@ export function issueServingCertificate(names: readonly string[]): Promise<Issue
   const key = [...new Set(names)].sort().join(',');
   let pending = issued.get(key);
   if (!pending) {
-    pending = issueLeafCertificate([{ CN: ['kube-apiserver'] }], (x509) => [
-      new x509.ExtendedKeyUsageExtension([x509.ExtendedKeyUsage.serverAuth], false),
-      new x509.SubjectAlternativeNameExtension(names.map((name) => ({ type: isIP(name) ? ('ip' as const) : ('dns' as const), value: name })), false),
-    ]).catch((err: unknown) => {
-      issued.delete(key); // a failed attempt must not poison every later cluster
-      throw err;
-    });
+    // Built inside the promise: a name that cannot be encoded rejects like any other failure to issue.
+    pending = Promise.resolve()
+      .then(() => issueLeafCertificate([{ CN: ['kube-apiserver'] }], [extendedKeyUsage(extendedKeyUsages.serverAuth), subjectAltName(names)]))
+      .catch((err: unknown) => {
+        issued.delete(key); // a failed attempt must not poison every later cluster
+        throw err;
+      });
     issued.set(key, pending);
   }
   return pending;

@@ -1,9 +1,10 @@
 // TLS helpers for the e2e suites: a CA of the test's own (not the cluster's) with a serving certificate, and HTTPS calls.
-import { webcrypto } from 'node:crypto';
 import { request, type RequestOptions } from 'node:https';
 import type { TLSSocket } from 'node:tls';
-import 'reflect-metadata';
 import { RealClock } from '../../src/clock/clock.js';
+import {
+  basicConstraints, encodeName, extendedKeyUsage, extendedKeyUsages, keyUsage, newKeyPair, pem, randomSerial, signCertificate, subjectAltName,
+} from '../../src/tls/certificate-builder.js';
 
 export interface OwnCertificates {
   /** A self-signed CA unrelated to the cluster CA. */
@@ -15,32 +16,22 @@ export interface OwnCertificates {
 
 /** A CA and a serving certificate from it, as a user who brings their own certificates would have. */
 export async function ownCertificates(commonName = 'users-own-ca'): Promise<OwnCertificates> {
-  const x509 = await import('@peculiar/x509');
-  const crypto = webcrypto as unknown as Crypto;
-  const algorithm = { name: 'ECDSA', namedCurve: 'P-256', hash: 'SHA-256' };
   const now = new RealClock().now();
-  const notBefore = new Date(now - 3600_000);
-  const notAfter = new Date(now + 24 * 3600_000);
-  const caKeys = (await crypto.subtle.generateKey(algorithm, true, ['sign', 'verify'])) as CryptoKeyPair;
-  const ca = await x509.X509CertificateGenerator.createSelfSigned({
-    name: `CN=${commonName}`, notBefore, notAfter, keys: caKeys, signingAlgorithm: algorithm,
-    extensions: [
-      new x509.BasicConstraintsExtension(true, undefined, true),
-      new x509.KeyUsagesExtension(x509.KeyUsageFlags.keyCertSign, true),
-    ],
-  }, crypto);
-  const keys = (await crypto.subtle.generateKey(algorithm, true, ['sign', 'verify'])) as CryptoKeyPair;
-  const cert = await x509.X509CertificateGenerator.create({
-    subject: 'CN=users-own-server', issuer: ca.subject, notBefore, notAfter, publicKey: keys.publicKey,
-    signingKey: caKeys.privateKey, signingAlgorithm: algorithm,
-    extensions: [
-      new x509.KeyUsagesExtension(x509.KeyUsageFlags.digitalSignature, true),
-      new x509.ExtendedKeyUsageExtension([x509.ExtendedKeyUsage.serverAuth]),
-      new x509.SubjectAlternativeNameExtension([{ type: 'ip', value: '127.0.0.1' }, { type: 'dns', value: 'localhost' }]),
-    ],
-  }, crypto);
-  const pkcs8 = await crypto.subtle.exportKey('pkcs8', keys.privateKey);
-  return { caPem: `${ca.toString('pem')}\n`, certPem: `${cert.toString('pem')}\n`, keyPem: `${x509.PemConverter.encode(pkcs8, 'PRIVATE KEY')}\n` };
+  const notBefore = now - 3600_000;
+  const notAfter = now + 24 * 3600_000;
+  const caKeys = await newKeyPair();
+  const caName = encodeName([{ CN: [commonName] }]);
+  const ca = signCertificate({
+    serial: randomSerial(), issuer: caName, subject: caName, notBefore, notAfter, publicKey: caKeys.publicKey, signingKey: caKeys.privateKey,
+    extensions: [basicConstraints(true), keyUsage('keyCertSign')],
+  });
+  const keys = await newKeyPair();
+  const cert = signCertificate({
+    serial: randomSerial(), issuer: caName, subject: encodeName([{ CN: ['users-own-server'] }]), notBefore, notAfter,
+    publicKey: keys.publicKey, signingKey: caKeys.privateKey,
+    extensions: [keyUsage('digitalSignature'), extendedKeyUsage(extendedKeyUsages.serverAuth), subjectAltName(['127.0.0.1', 'localhost'])],
+  });
+  return { caPem: pem('CERTIFICATE', ca), certPem: pem('CERTIFICATE', cert), keyPem: keys.privateKey.export({ type: 'pkcs8', format: 'pem' }) as string };
 }
 
 export interface HttpsAnswer {

@@ -1,12 +1,12 @@
 // Conversion webhooks against a real local HTTPS server: reviews sent, answers checked as upstream checks them.
 import { createServer, type Server } from 'node:https';
 import type { AddressInfo } from 'node:net';
-import { webcrypto } from 'node:crypto';
-import { RealClock } from '../../clock/clock.js';
 import { startCluster, type Cluster } from '../../cluster.js';
 import type { InProcessClient } from '../../client/client.js';
 import type { KubeObject } from '../../meta/types.js';
+import { subjectAltName } from '../../tls/certificate-builder.js';
 import { clusterCA } from '../../tls/cluster-ca.js';
+import { issueLeafCertificate } from '../../tls/leaf-certificate.js';
 import type { CustomResourceDefinition, JSONSchemaProps } from './crd-types.js';
 import { installCrd } from './crd-test-kit.js';
 
@@ -69,28 +69,8 @@ function answer(review: Review): unknown {
 }
 
 async function servingCertificate(): Promise<{ key: string; cert: string; ca: string }> {
-  const ca = await clusterCA();
-  const x509 = await import('@peculiar/x509');
-  const crypto = webcrypto as unknown as Crypto;
-  const algorithm = { name: 'ECDSA', namedCurve: 'P-256' };
-  const keys = (await crypto.subtle.generateKey(algorithm, true, ['sign', 'verify'])) as CryptoKeyPair;
-  const now = new RealClock().now();
-  const cert = await x509.X509CertificateGenerator.create(
-    {
-      serialNumber: '0badc0de',
-      subject: 'CN=conversion-webhook',
-      issuer: ca.certificate.subject,
-      notBefore: new Date(now - 60_000),
-      notAfter: new Date(now + 3_600_000),
-      signingAlgorithm: { name: 'ECDSA', hash: 'SHA-256' },
-      publicKey: keys.publicKey,
-      signingKey: ca.keys.privateKey,
-      extensions: [new x509.SubjectAlternativeNameExtension([{ type: 'ip', value: '127.0.0.1' }])],
-    },
-    crypto,
-  );
-  const pkcs8 = await crypto.subtle.exportKey('pkcs8', keys.privateKey);
-  return { key: x509.PemConverter.encode(pkcs8, 'PRIVATE KEY'), cert: cert.toString('pem'), ca: ca.certificatePem };
+  const { certPem, keyPem } = await issueLeafCertificate([{ CN: ['conversion-webhook'] }], [subjectAltName(['127.0.0.1'])]);
+  return { key: keyPem, cert: certPem, ca: (await clusterCA()).certificatePem };
 }
 
 const specSchema = (field: string): { openAPIV3Schema: JSONSchemaProps } => ({
