@@ -1,7 +1,19 @@
 // The scheduling framework's data: statuses, pod and node infos, the per-cycle state and the plugin contract.
 import type { KubeObject } from '../meta/types.js';
 import { podAffinityTerms, type PodAffinityTerms } from './affinity-terms.js';
+import { podGroupKey, type PodGroupCount, type PodGroupIndex } from './pod-groups.js';
 import { allocatableOf, emptyResources, hostPortsOf, podResourceSummary, type HostPort, type PodResourceSummary, type Resources } from './pod-resources.js';
+
+function sameLabels(a: Record<string, string>, b: Record<string, string>): boolean {
+  const keys = Object.keys(a);
+  if (keys.length !== Object.keys(b).length) return false;
+  for (const k of keys) if (!Object.hasOwn(b, k) || a[k] !== b[k]) return false;
+  return true;
+}
+
+function copyResources(r: Resources): Resources {
+  return { ...r, scalar: { ...r.scalar } };
+}
 
 export const MAX_NODE_SCORE = 100;
 
@@ -34,15 +46,23 @@ export class PodInfo {
   readonly resources: PodResourceSummary;
   readonly terms: PodAffinityTerms;
   readonly hostPorts: HostPort[];
+  readonly key: string;
+  /** What spreading counts it under (namespace and labels); undefined once terminating, as such pods do not count. */
+  readonly group: string | undefined;
 
-  constructor(readonly pod: KubeObject) {
+  /** `previous`, an older version of the same pod, lends its group key when the labels did not change. */
+  constructor(
+    readonly pod: KubeObject,
+    previous?: PodInfo,
+  ) {
     this.resources = podResourceSummary(pod);
     this.terms = podAffinityTerms(pod);
     this.hostPorts = hostPortsOf(pod);
-  }
-
-  get key(): string {
-    return `${this.pod.metadata.namespace ?? ''}/${this.pod.metadata.name ?? ''}`;
+    this.key = `${pod.metadata.namespace ?? ''}/${pod.metadata.name ?? ''}`;
+    const labels = pod.metadata.labels ?? {};
+    if (pod.metadata.deletionTimestamp) this.group = undefined;
+    else if (previous?.group !== undefined && previous.key === this.key && sameLabels(previous.pod.metadata.labels ?? {}, labels)) this.group = previous.group;
+    else this.group = podGroupKey(pod.metadata.namespace ?? '', labels);
   }
 
   hasAffinity(): boolean {
@@ -51,15 +71,27 @@ export class PodInfo {
   }
 }
 
-/** What the scheduler knows of one node: the Node, the pods on it, and what they request and occupy. */
+/** Upstream's generation counter: every change to a NodeInfo takes the next value, so a snapshot can tell it is stale. */
+let generations = 0;
+
+/**
+ * What the scheduler knows of one node: the Node, the pods on it, and what they request and occupy. The lists of
+ * pods with affinity and the per-group counts are kept up to date on every add and remove, so plugins can skip the
+ * pods that cannot matter to them instead of walking every pod of the cluster on each attempt.
+ */
 export class NodeInfo {
   pods: PodInfo[] = [];
+  podsWithAffinity: PodInfo[] = [];
+  podsWithRequiredAntiAffinity: PodInfo[] = [];
+  /** Non-terminating pods counted by spreading group (podGroupKey), each group once with its namespace and labels. */
+  groups = new Map<string, PodGroupCount>();
   requested: Resources = emptyResources();
   nonZeroRequested: Resources = emptyResources();
   usedPorts: HostPort[] = [];
-  readonly allocatable: Resources;
+  allocatable: Resources;
+  generation = ++generations;
 
-  constructor(readonly node: KubeObject) {
+  constructor(public node: KubeObject) {
     this.allocatable = allocatableOf(node);
   }
 
@@ -67,34 +99,66 @@ export class NodeInfo {
     return this.node.metadata.name ?? '';
   }
 
-  get podsWithAffinity(): PodInfo[] {
-    return this.pods.filter((p) => p.hasAffinity());
+  /** The Node object changed (labels, taints, allocatable, or just its status): its pods stay. */
+  setNode(node: KubeObject): void {
+    this.node = node;
+    this.allocatable = allocatableOf(node);
+    this.generation = ++generations;
   }
 
-  get podsWithRequiredAntiAffinity(): PodInfo[] {
-    return this.pods.filter((p) => p.terms.requiredAntiAffinity.length > 0);
-  }
-
-  addPod(info: PodInfo): void {
-    this.pods.push(info);
+  /** Adds the pod at `at` in `pods` (the end by default): the cache keeps pods in the order a fresh listing gives. */
+  addPod(info: PodInfo, at = this.pods.length): void {
+    this.pods.splice(at, 0, info);
+    if (info.hasAffinity()) this.podsWithAffinity.push(info);
+    if (info.terms.requiredAntiAffinity.length > 0) this.podsWithRequiredAntiAffinity.push(info);
+    if (info.group !== undefined) {
+      const g = this.groups.get(info.group);
+      if (g) g.count++;
+      else this.groups.set(info.group, { key: info.group, namespace: info.pod.metadata.namespace ?? '', labels: info.pod.metadata.labels ?? {}, count: 1 });
+    }
     this.update(info, 1);
   }
 
   removePod(key: string): PodInfo | undefined {
     const index = this.pods.findIndex((p) => p.key === key);
-    if (index < 0) return undefined;
+    return index < 0 ? undefined : this.removePodAt(index);
+  }
+
+  removePodAt(index: number): PodInfo {
     const [removed] = this.pods.splice(index, 1);
+    const drop = (list: PodInfo[]) => {
+      const i = list.indexOf(removed);
+      if (i >= 0) list.splice(i, 1);
+    };
+    drop(this.podsWithAffinity);
+    drop(this.podsWithRequiredAntiAffinity);
+    if (removed.group !== undefined) {
+      const g = this.groups.get(removed.group)!;
+      if (--g.count === 0) this.groups.delete(removed.group);
+    }
     this.update(removed, -1);
     return removed;
   }
 
+  /** A copy that later adds and removes on either side do not affect; the PodInfos themselves are immutable. */
   clone(): NodeInfo {
-    const copy = new NodeInfo(this.node);
-    for (const p of this.pods) copy.addPod(p);
+    const copy = Object.create(NodeInfo.prototype) as NodeInfo;
+    copy.node = this.node;
+    copy.allocatable = this.allocatable;
+    copy.generation = this.generation;
+    copy.pods = this.pods.slice();
+    copy.podsWithAffinity = this.podsWithAffinity.slice();
+    copy.podsWithRequiredAntiAffinity = this.podsWithRequiredAntiAffinity.slice();
+    copy.groups = new Map();
+    for (const [key, g] of this.groups) copy.groups.set(key, { ...g });
+    copy.requested = copyResources(this.requested);
+    copy.nonZeroRequested = copyResources(this.nonZeroRequested);
+    copy.usedPorts = this.usedPorts.slice();
     return copy;
   }
 
   private update(info: PodInfo, sign: 1 | -1): void {
+    this.generation = ++generations;
     const r = info.resources.requests;
     this.requested.milliCPU += sign * r.milliCPU;
     this.requested.memory += sign * r.memory;
@@ -142,6 +206,8 @@ export interface CycleContext {
   /** Plugin state written at PreFilter/PreScore, keyed by plugin name. */
   state: Map<string, unknown>;
   now: number;
+  /** The snapshot's pod counts by group and node, kept up to date as nodes change; built from `nodes` when absent. */
+  groups?: PodGroupIndex;
 }
 
 export interface PreFilterResult {
@@ -206,8 +272,8 @@ export function defaultNormalizeScore(scores: NodeScore[], reverse: boolean): vo
   }
 }
 
-export function newCycle(nodes: NodeInfo[], listers: ClusterListers, now: number): CycleContext {
-  return { nodes, listers, state: new Map(), now };
+export function newCycle(nodes: NodeInfo[], listers: ClusterListers, now: number, groups?: PodGroupIndex): CycleContext {
+  return { nodes, listers, state: new Map(), now, groups };
 }
 
 export function podPriority(pod: KubeObject): number {

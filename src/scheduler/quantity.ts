@@ -35,12 +35,24 @@ function ceilDiv(numerator: bigint, denominator: bigint): bigint {
   return numerator % denominator > 0n ? q + 1n : q;
 }
 
+/**
+ * Parsed values by multiplier and text: a cluster uses a handful of distinct quantities ("100m", "128Mi", "110"), and
+ * parsing them with BigInt on every pod and node showed up in profiles. Bounded so odd input cannot grow it forever.
+ */
+const parsedCache = new Map<string, number>();
+const PARSED_CACHE_LIMIT = 10_000;
+
 function scaled(quantity: unknown, multiplier: bigint): number {
   if (typeof quantity === 'number') return Math.ceil(quantity * Number(multiplier));
   if (typeof quantity !== 'string') return 0;
+  const cacheKey = `${multiplier}|${quantity}`;
+  const cached = parsedCache.get(cacheKey);
+  if (cached !== undefined) return cached;
   const value = parse(quantity);
-  if (!value) return 0;
-  return Number(ceilDiv(value.numerator * multiplier, value.denominator));
+  const result = value ? Number(ceilDiv(value.numerator * multiplier, value.denominator)) : 0;
+  if (parsedCache.size >= PARSED_CACHE_LIMIT) parsedCache.clear();
+  parsedCache.set(cacheKey, result);
+  return result;
 }
 
 /** Quantity.Value(): whole units, rounded up (`100m` of memory is 1 byte). Unparseable input counts as 0. */

@@ -1,9 +1,10 @@
 // The framework's cycle: room kept for nominated pods, PreFilter node narrowing, and seeded tie-breaking.
 import { defaultPlugins } from './default-plugins.js';
-import { PodInfo } from './framework.js';
+import { PodInfo, type Plugin } from './framework.js';
 import { DefaultPreemption } from './preemption.js';
 import { seededRandom } from './prng.js';
-import { SchedulingFramework } from './schedule-one.js';
+import { numFeasibleNodesToFind, SchedulingFramework } from './schedule-one.js';
+import { nodeResourcesFit } from './plugins/node-resources.js';
 import { cycleOf, makeNode, makePod, nodeInfo } from './scheduler-test-kit.js';
 
 function framework(random = seededRandom(1)): SchedulingFramework {
@@ -55,4 +56,23 @@ it('breaks ties between equal nodes with the seeded PRNG, the same way for the s
   };
   expect(pick(9)).toEqual(pick(9));
   expect(new Set(pick(9)).size).toBeGreaterThan(1);
+});
+
+it('stops filtering once enough nodes fit in a big cluster, and starts the next attempt where it stopped', () => {
+  expect([50, 99, 100, 200, 1000, 5000, 10000].map(numFeasibleNodesToFind)).toEqual([50, 99, 100, 100, 420, 500, 500]);
+  const nodes = Array.from({ length: 250 }, (_, i) => nodeInfo(makeNode(`n${String(i).padStart(3, '0')}`)));
+  let seen: string[] = [];
+  const spy: Plugin = { ...nodeResourcesFit, filter: (c, p, n) => (seen.push(n.name), nodeResourcesFit.filter!(c, p, n)) };
+  const fw = new SchedulingFramework([spy], seededRandom(1));
+  const tried = Array.from({ length: 3 }, (_, i) => {
+    seen = [];
+    expect(fw.schedulePod(nodes, cycleOf(nodes), makePod(`p${i}`), () => []).kind).toBe('scheduled');
+    return [seen.length, seen[0], seen[seen.length - 1]];
+  });
+  // 250 nodes: 48% of them, 120, are enough; each attempt goes on from the node after the last one tried.
+  expect(tried).toEqual([
+    [120, 'n000', 'n119'],
+    [120, 'n120', 'n239'],
+    [120, 'n240', 'n109'],
+  ]);
 });

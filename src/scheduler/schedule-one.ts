@@ -1,6 +1,7 @@
 // One scheduling attempt as schedulePod runs it: PreFilter, Filter (with nominated pods), PreScore/Score, select host.
 import type { KubeObject } from '../meta/types.js';
 import { NO_NODES_AVAILABLE, type Diagnosis } from './fit-error.js';
+import { ReplacedNodeGroups } from './pod-groups.js';
 import {
   isRejected,
   newCycle,
@@ -38,7 +39,25 @@ export type ScheduleOutcome =
 /** Pods nominated to a node by an earlier preemption, which lower or equal priority pods must leave room for. */
 export type NominatedPods = (nodeName: string) => PodInfo[];
 
+/** Upstream's minFeasibleNodesToFind and minFeasibleNodesPercentageToFind. */
+export const MIN_FEASIBLE_NODES_TO_FIND = 100;
+export const MIN_FEASIBLE_NODES_PERCENTAGE_TO_FIND = 5;
+
+/**
+ * numFeasibleNodesToFind with percentageOfNodesToScore unset (the default profile): every node below 100 nodes, then
+ * an adaptive share (50% less 1% per 125 nodes, at least 5%), never fewer than 100 nodes.
+ */
+export function numFeasibleNodesToFind(numAllNodes: number): number {
+  if (numAllNodes < MIN_FEASIBLE_NODES_TO_FIND) return numAllNodes;
+  const percentage = Math.max(MIN_FEASIBLE_NODES_PERCENTAGE_TO_FIND, 50 - Math.trunc(numAllNodes / 125));
+  const numNodes = Math.trunc((numAllNodes * percentage) / 100);
+  return Math.max(numNodes, MIN_FEASIBLE_NODES_TO_FIND);
+}
+
 export class SchedulingFramework {
+  /** nextStartNodeIndex: each attempt's filtering starts where the last one stopped, so every node gets its turn. */
+  private nextStartNodeIndex = 0;
+
   constructor(
     readonly plugins: Plugin[],
     /** A uniform draw in [0, 1): the scheduler's seeded PRNG. */
@@ -124,14 +143,23 @@ export class SchedulingFramework {
       nodes = nodes.filter((n) => pre.nodeNames!.has(n.name));
       diagnosis.nodeToStatus.absent = status('UnschedulableAndUnresolvable', `node(s) didn't satisfy plugin(s) [${[...pre.pluginsWithNodes].sort().join(' ')}]`);
     }
+    // findNodesThatPassFilters: stop once enough nodes fit (all of them in clusters under 100 nodes).
     const feasible: NodeInfo[] = [];
-    for (const node of nodes) {
+    const toFind = numFeasibleNodesToFind(nodes.length);
+    let failure: Status | undefined;
+    for (let i = 0; i < nodes.length && feasible.length < toFind; i++) {
+      const node = nodes[(this.nextStartNodeIndex + i) % nodes.length];
       const s = this.runFilterWithNominated(cycle, pod, node, pre, nominated);
-      if (s.code === 'Error') return s;
+      if (s.code === 'Error') {
+        failure = s;
+        break;
+      }
       if (s.code === 'Success') feasible.push(node);
       else diagnosis.nodeToStatus.statuses.set(node.name, s);
     }
-    return feasible;
+    const processed = feasible.length + diagnosis.nodeToStatus.statuses.size;
+    if (cycle.nodes.length > 0) this.nextStartNodeIndex = (this.nextStartNodeIndex + processed) % cycle.nodes.length;
+    return failure ?? feasible;
   }
 
   /** prioritizeNodes: each scoring plugin's normalized score times its weight, summed per node. */
@@ -206,9 +234,9 @@ export class SchedulingFramework {
 
 /** A copy of the cycle's view with one node replaced (nominated pods added, preemption victims removed). */
 export function withNode(cycle: CycleContext, replaced: NodeInfo): CycleContext {
-  return newCycle(
-    cycle.nodes.map((n) => (n.name === replaced.name ? replaced : n)),
-    cycle.listers,
-    cycle.now,
-  );
+  let found = false;
+  const nodes = cycle.nodes.map((n) => (n.name === replaced.name ? ((found = true), replaced) : n));
+  // The group index follows the swap; without one, the new cycle builds its own from its nodes if a plugin asks.
+  const groups = found && cycle.groups ? new ReplacedNodeGroups(cycle.groups, replaced) : found ? undefined : cycle.groups;
+  return newCycle(nodes, cycle.listers, cycle.now, groups);
 }

@@ -13,7 +13,9 @@ import { DefaultPreemption } from './preemption.js';
 import { seededRandom } from './prng.js';
 import { SchedulingFramework, type ScheduleOutcome } from './schedule-one.js';
 import { SchedulingQueue, type ClusterEvent } from './scheduling-queue.js';
-import { assignedNode, isTerminal, podKey, SnapshotBuilder } from './snapshot.js';
+import { Nominator } from './nominator.js';
+import { SchedulerCache } from './scheduler-cache.js';
+import { assignedNode, isTerminal, podKey, Snapshot } from './snapshot.js';
 import { volumeDecisionsFor } from './plugins/volume-binding.js';
 
 export interface SchedulerOptions {
@@ -55,14 +57,14 @@ export class Scheduler implements Controller {
   private pods!: SharedInformer;
   private listers!: ClusterListers;
   private podDisruptionBudgets!: SharedInformer;
-  private snapshots!: SnapshotBuilder;
+  private cache!: SchedulerCache;
+  private readonly snapshot = new Snapshot();
+  private readonly nominator = new Nominator();
   private framework!: SchedulingFramework;
   private writer!: PodStatusWriter;
   private binding!: BindingCycle;
   private readonly schedulerName: string;
   private readonly random: () => number;
-  /** Pods placed by this scheduler whose binding has not shown up in the informer yet. */
-  private readonly assumed = new Map<string, KubeObject>();
   /** The nominator's view ahead of the informer: the nomination just written, '' when just cleared. */
   private readonly nominations = new Map<string, string>();
 
@@ -79,7 +81,7 @@ export class Scheduler implements Controller {
     const inf = listerInformers(ctx.informers);
     this.listers = informerListers(inf);
     this.podDisruptionBudgets = inf.podDisruptionBudgets;
-    this.snapshots = new SnapshotBuilder(nodes, this.pods, () => this.assumed.values());
+    this.cache = new SchedulerCache((key) => this.pods.get(key));
     this.writer = new PodStatusWriter(ctx, ctx.clock);
     const preemption = new DefaultPreemption({
       framework: () => this.framework,
@@ -89,7 +91,7 @@ export class Scheduler implements Controller {
       evict: (victim, preemptor, nodeName) => this.writer.evict(victim, preemptor, nodeName),
       clearNominations: async (pods) => {
         for (const pod of pods) {
-          this.nominations.set(podKey(pod), '');
+          this.setNomination(podKey(pod), '');
           await this.writer.clearNomination(pod);
         }
       },
@@ -97,22 +99,39 @@ export class Scheduler implements Controller {
     });
     this.framework = new SchedulingFramework(defaultPlugins(preemption), this.random);
     this.binding = new BindingCycle(ctx, {
-      forget: (key) => this.assumed.delete(key),
+      forget: (key) => this.forget(key),
       failed: (pod, message) => this.bindingFailed(pod, message),
       claim: (namespace, name) => this.listers.persistentVolumeClaim(namespace, name),
       nominate: (pod, nodeName) => this.writer.recordNomination(pod, nodeName),
     });
 
     this.pods.addEventHandler({
-      onAdd: (pod) => this.podAdded(pod),
-      onUpdate: (oldPod, newPod) => this.podUpdated(oldPod, newPod),
-      onDelete: (pod) => this.podDeleted(pod),
+      onAdd: (pod) => {
+        this.cache.podAdded(pod);
+        this.refreshNomination(podKey(pod));
+        this.podAdded(pod);
+      },
+      onUpdate: (oldPod, newPod) => {
+        this.cache.podUpdated(newPod);
+        this.refreshNomination(podKey(newPod));
+        this.podUpdated(oldPod, newPod);
+      },
+      onDelete: (pod) => {
+        this.cache.podDeleted(pod);
+        this.refreshNomination(podKey(pod));
+        this.podDeleted(pod);
+      },
     });
     nodes.addEventHandler({
-      onAdd: () => this.queue.moveAll(ALL),
+      onAdd: (node) => {
+        this.cache.setNode(node);
+        this.queue.moveAll(ALL);
+      },
       onUpdate: (oldNode, newNode) => {
+        this.cache.setNode(newNode);
         if (schedulingPropertiesChanged(oldNode, newNode)) this.queue.moveAll(ALL);
       },
+      onDelete: (node) => this.cache.removeNode(node),
     });
     const storageChanged = (obj: KubeObject) => {
       this.queue.moveAll(STORAGE_CHANGE);
@@ -159,8 +178,9 @@ export class Scheduler implements Controller {
     if (assignedNode(newPod)) {
       if (!assignedNode(oldPod)) {
         this.queue.done(key);
-        this.nominations.delete(key);
-        if (this.assumed.get(key) && assignedNode(this.assumed.get(key)!) === assignedNode(newPod)) this.assumed.delete(key);
+        this.setNomination(key, undefined);
+        const assumed = this.cache.assumedPod(key);
+        if (assumed && assignedNode(assumed) === assignedNode(newPod)) this.forget(key);
       }
       if (isTerminal(newPod) && !isTerminal(oldPod)) this.queue.moveAll(ASSIGNED_POD_DELETE);
       else if (!isDeepStrictEqual(oldPod.metadata.labels ?? {}, newPod.metadata.labels ?? {}) || (!oldPod.metadata.deletionTimestamp && newPod.metadata.deletionTimestamp)) {
@@ -172,7 +192,7 @@ export class Scheduler implements Controller {
       this.queue.delete(key);
       return;
     }
-    if (this.assumed.has(key) || this.binding.isWaiting(key)) return;
+    if (this.cache.isAssumed(key) || this.binding.isWaiting(key)) return;
     if (!this.queue.has(key)) {
       this.queue.add(key, podPriority(newPod));
       return;
@@ -184,10 +204,8 @@ export class Scheduler implements Controller {
   private podDeleted(pod: KubeObject): void {
     const key = podKey(pod);
     this.queue.delete(key);
-    this.assumed.delete(key);
-    this.nominations.delete(key);
+    this.setNomination(key, undefined);
     this.binding.cancel(key);
-    this.snapshots.forget(pod);
     if (assignedNode(pod) && !isTerminal(pod)) this.queue.moveAll(ASSIGNED_POD_DELETE);
   }
 
@@ -195,19 +213,37 @@ export class Scheduler implements Controller {
     return this.nominations.get(podKey(pod)) ?? (pod.status as { nominatedNodeName?: string } | undefined)?.nominatedNodeName ?? '';
   }
 
-  /** The nominator: pending pods nominated to a node by an earlier preemption, grouped by node. */
-  private nominatedByNode(): Map<string, PodInfo[]> {
-    const byNode = new Map<string, PodInfo[]>();
-    for (const p of this.pods.list()) {
-      const nodeName = assignedNode(p) || p.metadata.deletionTimestamp || this.assumed.has(podKey(p)) || !this.responsible(p) ? '' : this.nominatedNodeName(p);
-      if (!nodeName) continue;
-      byNode.set(nodeName, [...(byNode.get(nodeName) ?? []), this.snapshots.podInfo(p)]);
-    }
-    return byNode;
+  private setNomination(key: string, nodeName: string | undefined): void {
+    if (nodeName === undefined) this.nominations.delete(key);
+    else this.nominations.set(key, nodeName);
+    this.refreshNomination(key);
   }
 
+  private assume(key: string, pod: KubeObject): void {
+    this.cache.assume(key, pod);
+    this.refreshNomination(key);
+  }
+
+  /** The pod now carries nodeName in the informer (or never will): it is counted from its listed copy, if any. */
+  private forget(key: string): void {
+    this.cache.forget(key);
+    this.refreshNomination(key);
+  }
+
+  /** The nominator counts pending pods of ours, not being deleted or bound, nominated to a node by an earlier preemption. */
+  private refreshNomination(key: string): void {
+    const p = this.pods.get(key);
+    const nodeName = !p || assignedNode(p) || p.metadata.deletionTimestamp || this.cache.isAssumed(key) || !this.responsible(p) ? '' : this.nominatedNodeName(p);
+    this.nominator.set(key, nodeName);
+  }
+
+  /** The pods nominated to the node, in the order the pod informer lists them. */
   private nominatedPods(nodeName: string): PodInfo[] {
-    return this.nominatedByNode().get(nodeName) ?? [];
+    if (this.nominator.size === 0) return [];
+    const keys = this.nominator.keysOn(nodeName);
+    if (keys.length === 0) return [];
+    keys.sort((a, b) => this.cache.listPosition(a) - this.cache.listPosition(b));
+    return keys.map((key) => this.cache.podInfo(this.pods.get(key)!));
   }
 
   private async scheduleOne(key: string): Promise<void> {
@@ -216,20 +252,20 @@ export class Scheduler implements Controller {
       this.queue.delete(key);
       return;
     }
-    const nodes = this.snapshots.build();
-    const cycle = newCycle(nodes, this.listers, this.ctx.clock.now());
-    const nominated = this.nominatedByNode();
+    const nodes = this.snapshot.update(this.cache);
+    const cycle = newCycle(nodes, this.listers, this.ctx.clock.now(), this.snapshot.groups);
     let outcome: ScheduleOutcome;
     try {
-      outcome = this.framework.schedulePod(nodes, cycle, pod, (nodeName) => nominated.get(nodeName) ?? []);
+      // schedulePod does not yield, so the nominator cannot change under it.
+      outcome = this.framework.schedulePod(nodes, cycle, pod, (nodeName) => this.nominatedPods(nodeName));
     } catch (err) {
       outcome = { kind: 'error', message: messageOf(err) };
     }
     if (outcome.kind === 'scheduled') {
       this.queue.done(key);
-      this.nominations.delete(key);
+      this.setNomination(key, undefined);
       const placed = { ...pod, spec: { ...(pod.spec as object), nodeName: outcome.nodeName } };
-      this.assumed.set(key, placed);
+      this.assume(key, placed);
       await this.binding.start(pod, outcome.nodeName, volumeDecisionsFor(outcome.cycle, outcome.nodeName));
       return;
     }
@@ -261,7 +297,7 @@ export class Scheduler implements Controller {
 
   /** handleSchedulingFailure: the nominator, a FailedScheduling Event, then PodScheduled=False on the pod. */
   private async recordFailure(pod: KubeObject, reason: string, message: string, nominating: Nominating | undefined): Promise<void> {
-    if (nominating?.mode === 'Override') this.nominations.set(podKey(pod), nominating.nodeName);
+    if (nominating?.mode === 'Override') this.setNomination(podKey(pod), nominating.nodeName);
     this.ctx.recorder.event(pod, 'Warning', 'FailedScheduling', truncateMessage(message));
     const current = this.pods.get(podKey(pod));
     if (!current || assignedNode(current)) return;

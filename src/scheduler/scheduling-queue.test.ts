@@ -1,6 +1,6 @@
 // The scheduling queue on a virtual clock: priority order, the unschedulable pool, backoff and the 5-minute flush.
 import { VirtualClock } from '../clock/virtual-clock.js';
-import { SchedulingQueue, type ClusterEvent } from './scheduling-queue.js';
+import { MAX_BACKOFF_MS, SchedulingQueue, type ClusterEvent } from './scheduling-queue.js';
 
 const nodeAdded: ClusterEvent = { label: 'NodeAdd', plugins: 'all' };
 const podDeleted: ClusterEvent = { label: 'AssignedPodDelete', plugins: new Set(['NodeResourcesFit']) };
@@ -89,4 +89,44 @@ it('forgets deleted pods and their timers', () => {
   queue.delete('ns/p');
   expect(clock.nextDueTime()).toBeUndefined();
   expect(queue.pop()).toBeUndefined();
+});
+
+it('pops by the latest priority of a pod already waiting in activeQ', () => {
+  const { clock, queue } = setup();
+  queue.add('ns/first', 0);
+  clock.advance(1);
+  queue.add('ns/second', 0);
+  queue.add('ns/second', 500);
+  queue.podUpdated('ns/first', 1000);
+  expect([queue.pop(), queue.pop(), queue.pop()]).toEqual(['ns/first', 'ns/second', undefined]);
+});
+
+it('pops a pod once however often it moved between the queues', () => {
+  const { clock, queue } = setup();
+  queue.add('ns/p', 0);
+  for (let i = 0; i < 5; i++) {
+    expect(queue.pop()).toBe('ns/p');
+    queue.unschedulable('ns/p', new Set());
+    queue.moveAll(nodeAdded);
+    clock.advance(MAX_BACKOFF_MS);
+    expect(queue.snapshot().active).toEqual(['ns/p']);
+    queue.add('ns/p', 0);
+  }
+  clock.advance(1);
+  queue.add('ns/q', 0);
+  expect([queue.pop(), queue.pop(), queue.pop()]).toEqual(['ns/p', 'ns/q', undefined]);
+});
+
+it('pops early from backoffQ by backoff end, then priority, never a pod backing off after an error', () => {
+  const { queue } = setup();
+  for (const [key, priority] of [['ns/a', 0], ['ns/b', 10], ['ns/err', 100]] as const) {
+    queue.add(key, priority);
+    queue.pop();
+  }
+  queue.error('ns/err');
+  queue.unschedulable('ns/a', new Set());
+  queue.unschedulable('ns/b', new Set());
+  queue.moveAll(nodeAdded);
+  expect(queue.snapshot().backoff).toEqual(['ns/a', 'ns/b', 'ns/err']);
+  expect([queue.pop(), queue.pop(), queue.pop()]).toEqual(['ns/b', 'ns/a', undefined]);
 });

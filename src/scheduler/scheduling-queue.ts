@@ -1,5 +1,6 @@
 // The scheduling queue: activeQ by priority, backoffQ, and the unschedulable pool that cluster events or a timeout flush.
 import type { Clock, TimerHandle } from '../clock/clock.js';
+import { BinaryHeap } from './binary-heap.js';
 
 /** Upstream's podInitialBackoffSeconds, podMaxBackoffSeconds and podMaxInUnschedulablePodsDuration. */
 export const INITIAL_BACKOFF_MS = 1_000;
@@ -20,6 +21,17 @@ interface Entry {
   backoffUntil: number;
   where: 'active' | 'backoff' | 'unschedulable' | 'inflight';
   timer?: TimerHandle;
+  /** Bumped on every change to where the entry is or how it sorts: heap nodes of an older version are stale. */
+  version: number;
+}
+
+/** A heap node: the entry's sort keys as they were when pushed, valid while the entry keeps that version. */
+interface HeapNode {
+  entry: Entry;
+  version: number;
+  priority: number;
+  timestamp: number;
+  backoffUntil: number;
 }
 
 /** Which cluster change happened, and which rejecting plugins it can help ('all' for node adds and the like). */
@@ -36,8 +48,19 @@ function helps(event: ClusterEvent, rejectors: Set<string>): boolean {
 }
 
 export class SchedulingQueue {
+  /** Every entry, in the order they were added (seq order), which is how ties and event fan-out are ordered. */
   private readonly entries = new Map<string, Entry>();
   private seq = 0;
+  /** activeQ: priority, then the time the pod (re-)entered, then seq. */
+  private readonly active = new BinaryHeap<HeapNode>(
+    (a, b) => a.priority > b.priority || (a.priority === b.priority && (a.timestamp < b.timestamp || (a.timestamp === b.timestamp && a.entry.seq < b.entry.seq))),
+  );
+  /** backoffQ, for popping early: pods backing off after an unschedulable attempt, by when their backoff ends. */
+  private readonly backoff = new BinaryHeap<HeapNode>(
+    (a, b) => a.backoffUntil < b.backoffUntil || (a.backoffUntil === b.backoffUntil && (a.priority > b.priority || (a.priority === b.priority && a.entry.seq < b.entry.seq))),
+  );
+  /** The entries a cluster event concerns: unschedulable and in flight. */
+  private readonly waiting = new Set<Entry>();
   /** Cluster events seen while a pod was being scheduled: if one may help its rejectors, it retries after backoff. */
   private readonly inFlightEvents = new Map<string, ClusterEvent[]>();
 
@@ -56,15 +79,19 @@ export class SchedulingQueue {
     const existing = this.entries.get(key);
     if (existing) {
       existing.priority = priority;
+      this.touch(existing);
       return;
     }
-    this.entries.set(key, this.newEntry(key, priority));
+    const entry = this.newEntry(key, priority);
+    this.entries.set(key, entry);
+    this.touch(entry);
     this.onReady(key);
   }
 
   delete(key: string): void {
     const entry = this.entries.get(key);
     entry?.timer?.cancel();
+    if (entry) this.waiting.delete(entry);
     this.entries.delete(key);
     this.inFlightEvents.delete(key);
   }
@@ -74,22 +101,12 @@ export class SchedulingQueue {
    * on by default since v1.33) by when its backoff ends, so an idle scheduler does not wait for nothing.
    */
   pop(): string | undefined {
-    let best: Entry | undefined;
-    for (const e of this.entries.values()) {
-      if (e.where !== 'active') continue;
-      if (!best || e.priority > best.priority || (e.priority === best.priority && (e.timestamp < best.timestamp || (e.timestamp === best.timestamp && e.seq < best.seq)))) best = e;
-    }
-    if (!best) {
-      for (const e of this.entries.values()) {
-        // Pods backing off after an error (podErrorBackoffQ) are not popped early: the backoff protects the apiserver.
-        if (e.where !== 'backoff' || e.consecutiveErrors > 0) continue;
-        if (!best || e.backoffUntil < best.backoffUntil || (e.backoffUntil === best.backoffUntil && e.priority > best.priority)) best = e;
-      }
-    }
+    const best = this.popValid(this.active, 'active') ?? this.popValid(this.backoff, 'backoff');
     if (!best) return undefined;
     best.timer?.cancel();
     best.timer = undefined;
     best.where = 'inflight';
+    this.touch(best);
     best.attempts++;
     this.inFlightEvents.set(best.key, []);
     return best.key;
@@ -122,7 +139,7 @@ export class SchedulingQueue {
 
   /** MoveAllToActiveOrBackoffQueue for the unschedulable pods the event may help. */
   moveAll(event: ClusterEvent): void {
-    for (const e of [...this.entries.values()]) {
+    for (const e of [...this.waiting].sort((a, b) => a.seq - b.seq)) {
       if (e.where === 'inflight') {
         this.inFlightEvents.get(e.key)?.push(event);
         continue;
@@ -136,6 +153,7 @@ export class SchedulingQueue {
     const entry = this.entries.get(key);
     if (!entry) return;
     entry.priority = priority;
+    this.touch(entry);
     if (entry.where === 'inflight') this.inFlightEvents.get(key)?.push(ALL_PLUGINS);
     else if (entry.where === 'unschedulable') this.activateOrBackoff(entry);
   }
@@ -159,7 +177,33 @@ export class SchedulingQueue {
       rejectors: new Set(),
       backoffUntil: 0,
       where: 'active',
+      version: 0,
     };
+  }
+
+  /**
+   * Records a change to the entry's place or sort keys: older heap nodes go stale, and the entry is pushed anew onto
+   * the heap it now belongs to. Stale nodes are dropped when popped, or all at once when they outnumber the live.
+   */
+  private touch(entry: Entry): void {
+    entry.version++;
+    if (entry.where === 'unschedulable' || entry.where === 'inflight') this.waiting.add(entry);
+    else this.waiting.delete(entry);
+    // Pods backing off after an error (podErrorBackoffQ) are not popped early: the backoff protects the apiserver.
+    const heap = entry.where === 'active' ? this.active : entry.where === 'backoff' && entry.consecutiveErrors === 0 ? this.backoff : undefined;
+    if (!heap) return;
+    heap.push({ entry, version: entry.version, priority: entry.priority, timestamp: entry.timestamp, backoffUntil: entry.backoffUntil });
+    const where = entry.where;
+    if (heap.size > 2 * this.entries.size + 64) heap.retain((n) => this.current(n, where));
+  }
+
+  private current(node: HeapNode, where: Entry['where']): boolean {
+    return this.entries.get(node.entry.key) === node.entry && node.version === node.entry.version && node.entry.where === where;
+  }
+
+  private popValid(heap: BinaryHeap<HeapNode>, where: Entry['where']): Entry | undefined {
+    for (let node = heap.pop(); node; node = heap.pop()) if (this.current(node, where)) return node.entry;
+    return undefined;
   }
 
   /** calculateBackoffDuration: 1s doubling per failed attempt, capped at 10s. */
@@ -179,6 +223,7 @@ export class SchedulingQueue {
       return;
     }
     entry.where = 'unschedulable';
+    this.touch(entry);
     entry.timer?.cancel();
     // flushUnschedulablePodsLeftover: after five minutes without a helpful event, try again anyway.
     entry.timer = this.clock.after(MAX_UNSCHEDULABLE_MS, () => {
@@ -191,11 +236,13 @@ export class SchedulingQueue {
     entry.timestamp = this.clock.now();
     entry.backoffUntil = Math.max(entry.backoffUntil, entry.timestamp + this.backoffMs(entry));
     entry.where = 'backoff';
+    this.touch(entry);
     entry.timer?.cancel();
     entry.timer = this.clock.after(Math.max(0, entry.backoffUntil - this.clock.now()), () => {
       entry.timer = undefined;
       if (this.entries.get(entry.key) !== entry || entry.where !== 'backoff') return;
       entry.where = 'active';
+      this.touch(entry);
       this.onReady(entry.key);
     });
     if (entry.consecutiveErrors === 0) this.onReady(entry.key);
@@ -210,6 +257,7 @@ export class SchedulingQueue {
     entry.timer = undefined;
     entry.where = 'active';
     entry.timestamp = this.clock.now();
+    this.touch(entry);
     this.onReady(entry.key);
   }
 }

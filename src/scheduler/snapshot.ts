@@ -1,7 +1,8 @@
-// The scheduler cache's snapshot: a NodeInfo per node with the pods bound (or assumed) to it, rebuilt per cycle.
-import type { SharedInformer } from '../controllers/runtime/index.js';
+// The snapshot a scheduling cycle reads: a copy of each node's NodeInfo, refreshed only where the cache changed.
 import type { KubeObject } from '../meta/types.js';
-import { NodeInfo, PodInfo } from './framework.js';
+import type { NodeInfo } from './framework.js';
+import { NodeGroupIndex } from './pod-groups.js';
+import type { SchedulerCache } from './scheduler-cache.js';
 
 export function isTerminal(pod: KubeObject): boolean {
   const phase = (pod.status as { phase?: string } | undefined)?.phase;
@@ -16,48 +17,55 @@ export function assignedNode(pod: KubeObject): string {
   return (pod.spec as { nodeName?: string } | undefined)?.nodeName ?? '';
 }
 
-export class SnapshotBuilder {
-  /** PodInfo parses affinity terms and sums requests: worth keeping while the pod's resourceVersion holds. */
-  private readonly infos = new Map<string, { version: string; info: PodInfo }>();
+function byName(a: NodeInfo, b: NodeInfo): number {
+  return a.name < b.name ? -1 : a.name > b.name ? 1 : 0;
+}
 
-  constructor(
-    private readonly nodes: SharedInformer,
-    private readonly pods: SharedInformer,
-    /** Pods the scheduler has placed but the apiserver does not show bound yet, by key, with nodeName set. */
-    private readonly assumed: () => Iterable<KubeObject>,
-  ) {}
+/**
+ * UpdateSnapshot: copies the NodeInfos whose generation moved since the last cycle and keeps the rest, so a cycle
+ * costs the nodes that changed, not every pod of the cluster. A cycle's list and copies are never changed afterwards
+ * (a changed node gets a new copy in a new list); the group index is, so it serves the latest cycle only.
+ */
+export class Snapshot {
+  private list: NodeInfo[] = [];
+  private readonly byName = new Map<string, NodeInfo>();
+  private readonly position = new Map<string, number>();
+  /** Pods by spreading group and node over the snapshot's nodes. */
+  readonly groups = new NodeGroupIndex();
 
-  podInfo(pod: KubeObject): PodInfo {
-    const uid = pod.metadata.uid ?? podKey(pod);
-    const version = `${pod.metadata.resourceVersion ?? ''}|${assignedNode(pod)}`;
-    const cached = this.infos.get(uid);
-    if (cached && cached.version === version) return cached.info;
-    const info = new PodInfo(pod);
-    this.infos.set(uid, { version, info });
-    return info;
-  }
-
-  forget(pod: KubeObject): void {
-    this.infos.delete(pod.metadata.uid ?? podKey(pod));
-  }
-
-  /**
-   * Nodes by name; the pods the scheduler's informer would hold (terminal pods are filtered out, as upstream's pod
-   * informer selects `status.phase!=Succeeded,status.phase!=Failed`), plus the assumed ones.
-   */
-  build(): NodeInfo[] {
-    const byName = new Map<string, NodeInfo>();
-    for (const node of this.nodes.list()) byName.set(node.metadata.name ?? '', new NodeInfo(node));
-    const seen = new Set<string>();
-    for (const pod of this.assumed()) {
-      seen.add(podKey(pod));
-      byName.get(assignedNode(pod))?.addPod(this.podInfo(pod));
+  /** Nodes by name, with the pods the cache counts on each. */
+  update(cache: SchedulerCache): NodeInfo[] {
+    const dirty = cache.takeDirty();
+    if (dirty.size === 0) return this.list;
+    let list: NodeInfo[] | undefined;
+    let membershipChanged = false;
+    for (const name of dirty) {
+      const old = this.byName.get(name);
+      const live = cache.nodeInfo(name);
+      if (old && live && old.generation === live.generation) continue;
+      if (!live) {
+        if (old) {
+          this.groups.removeNode(old);
+          this.byName.delete(name);
+          membershipChanged = true;
+        }
+        continue;
+      }
+      const copy = live.clone();
+      if (old) this.groups.replaceNode(old, copy);
+      else this.groups.addNode(copy);
+      this.byName.set(name, copy);
+      if (!old) membershipChanged = true;
+      else if (!membershipChanged) {
+        list ??= this.list.slice();
+        list[this.position.get(name)!] = copy;
+      }
     }
-    for (const pod of this.pods.list()) {
-      const nodeName = assignedNode(pod);
-      if (!nodeName || isTerminal(pod) || seen.has(podKey(pod))) continue;
-      byName.get(nodeName)?.addPod(this.podInfo(pod));
-    }
-    return [...byName.values()].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    if (membershipChanged) {
+      this.list = [...this.byName.values()].sort(byName);
+      this.position.clear();
+      this.list.forEach((n, i) => this.position.set(n.name, i));
+    } else if (list) this.list = list;
+    return this.list;
   }
 }

@@ -1,7 +1,7 @@
 // InterPodAffinity: required pod (anti-)affinity of the incoming and existing pods filter; preferred terms score.
 import type { KubeObject } from '../../meta/types.js';
-import { mergeNamespaceSelector, type AffinityTerm, type WeightedAffinityTerm } from '../affinity-terms.js';
-import { MAX_NODE_SCORE, PodInfo, SUCCESS, status, type CycleContext, type NodeInfo, type Plugin } from '../framework.js';
+import { mergeNamespaceSelector, podAffinityTerms, type AffinityTerm, type WeightedAffinityTerm } from '../affinity-terms.js';
+import { MAX_NODE_SCORE, SUCCESS, type PodInfo, status, type CycleContext, type NodeInfo, type Plugin } from '../framework.js';
 
 export const ERR_REASON_EXISTING_ANTI_AFFINITY = "node(s) didn't satisfy existing pods anti-affinity rules";
 export const ERR_REASON_AFFINITY = "node(s) didn't match pod affinity rules";
@@ -16,7 +16,7 @@ const SCORE_STATE = 'InterPodAffinity/preScore';
 type TopologyCounts = Map<string, number>;
 
 interface FilterState {
-  info: PodInfo;
+  info: IncomingPod;
   existingAntiAffinity: TopologyCounts;
   affinity: TopologyCounts;
   antiAffinity: TopologyCounts;
@@ -35,13 +35,19 @@ function matchesAll(terms: AffinityTerm[], pod: KubeObject): boolean {
   return terms.length > 0 && terms.every((t) => t.matches(pod, undefined));
 }
 
+/** What the plugin reads of the incoming pod: its terms, parsed afresh since they are rewritten for this cycle. */
+type IncomingPod = Pick<PodInfo, 'pod' | 'terms'>;
+
 /** The incoming pod's terms, with each non-empty namespaceSelector turned into the namespaces it selects now. */
-function incomingInfo(cycle: CycleContext, pod: KubeObject): PodInfo {
-  const info = new PodInfo(pod);
-  const all = cycle.listers.allNamespaceLabels();
+function incomingInfo(cycle: CycleContext, pod: KubeObject): IncomingPod {
+  const info = { pod, terms: podAffinityTerms(pod) };
   const t = info.terms;
-  for (const term of [...t.requiredAffinity, ...t.requiredAntiAffinity]) mergeNamespaceSelector(term, all);
-  for (const w of [...t.preferredAffinity, ...t.preferredAntiAffinity]) mergeNamespaceSelector(w.term, all);
+  const terms = [...t.requiredAffinity, ...t.requiredAntiAffinity, ...[...t.preferredAffinity, ...t.preferredAntiAffinity].map((w) => w.term)];
+  // Listing every namespace is only needed for a term that selects namespaces by label.
+  const selecting = terms.filter((term) => !term.namespaceSelector.empty);
+  if (selecting.length === 0) return info;
+  const all = cycle.listers.allNamespaceLabels();
+  for (const term of selecting) mergeNamespaceSelector(term, all);
   return info;
 }
 
@@ -51,8 +57,11 @@ export function interPodAffinityFilterState(cycle: CycleContext, pod: KubeObject
   const nsLabels = cycle.listers.namespaceLabels(pod.metadata.namespace ?? '') ?? {};
   const state: FilterState = { info, existingAntiAffinity: new Map(), affinity: new Map(), antiAffinity: new Map() };
   const { requiredAffinity, requiredAntiAffinity } = info.terms;
+  // Without required terms of its own, only existing pods with required anti-affinity can count (as upstream lists
+  // HavePodsWithRequiredAntiAffinity), which spares walking every pod of the cluster.
+  const ownTerms = requiredAffinity.length > 0 || requiredAntiAffinity.length > 0;
   for (const node of cycle.nodes) {
-    for (const existing of node.pods) {
+    for (const existing of ownTerms ? node.pods : node.podsWithRequiredAntiAffinity) {
       for (const term of existing.terms.requiredAntiAffinity) {
         if (term.matches(pod, nsLabels)) bump(state.existingAntiAffinity, node.node, term.topologyKey, 1);
       }

@@ -1,6 +1,6 @@
 // NodeResourcesFit (filter + LeastAllocated score) and NodeResourcesBalancedAllocation, on cpu and memory weight 1.
 import type { KubeObject } from '../../meta/types.js';
-import { MAX_NODE_SCORE, SUCCESS, status, type NodeInfo, type Plugin, type Status } from '../framework.js';
+import { MAX_NODE_SCORE, SUCCESS, status, type CycleContext, type NodeInfo, type Plugin, type Status } from '../framework.js';
 import { nonMissingDefaults, podRequestList, resourcesFromList, type Resources } from '../pod-resources.js';
 
 export interface InsufficientResource {
@@ -43,6 +43,16 @@ const SCORED = ['cpu', 'memory'] as const;
 function scoredRequests(pod: KubeObject, useRequested: boolean): number[] {
   const list = podRequestList(pod, useRequested ? undefined : nonMissingDefaults(pod));
   return SCORED.map((name) => list[name] ?? 0);
+}
+
+/** The pod's scored requests, summed once per cycle rather than once per node scored. */
+function cycleScoredRequests(cycle: CycleContext, pod: KubeObject, useRequested: boolean): number[] {
+  const key = useRequested ? 'NodeResources/requested' : 'NodeResources/nonZeroRequested';
+  const cached = cycle.state.get(key) as { pod: KubeObject; requests: number[] } | undefined;
+  if (cached && cached.pod === pod) return cached.requests;
+  const requests = scoredRequests(pod, useRequested);
+  cycle.state.set(key, { pod, requests });
+  return requests;
 }
 
 /** calculateResourceAllocatableRequest for cpu/memory: NonZeroRequested for LeastAllocated, Requested for Balanced. */
@@ -94,8 +104,8 @@ export const nodeResourcesFit: Plugin = {
     const request = (cycle.state.get(FIT_STATE) as Resources | undefined) ?? resourcesFromList(podRequestList(pod));
     return fitStatus(request, node);
   },
-  score(_cycle, pod, node) {
-    const { allocatable, requested } = allocatableAndRequested(node, false, scoredRequests(pod, false));
+  score(cycle, pod, node) {
+    const { allocatable, requested } = allocatableAndRequested(node, false, cycleScoredRequests(cycle, pod, false));
     return leastAllocatedScore(requested, allocatable);
   },
 };
@@ -107,8 +117,8 @@ export const nodeResourcesBalancedAllocation: Plugin = {
     // A best-effort pod would otherwise pile onto one node (kubernetes#129138), so it is not scored at all.
     return scoredRequests(pod, true).every((r) => r === 0) ? status('Skip') : SUCCESS;
   },
-  score(_cycle, pod, node) {
-    const { allocatable, requested } = allocatableAndRequested(node, true, scoredRequests(pod, true));
+  score(cycle, pod, node) {
+    const { allocatable, requested } = allocatableAndRequested(node, true, cycleScoredRequests(cycle, pod, true));
     return balancedAllocationScore(requested, allocatable);
   },
 };

@@ -1,7 +1,8 @@
 // PodTopologySpread: DoNotSchedule constraints filter by skew; ScheduleAnyway ones (and system defaults) score.
 import type { KubeObject } from '../../meta/types.js';
 import { MAX_NODE_SCORE, SUCCESS, status, type CycleContext, type Plugin } from '../framework.js';
-import { countMatching, HOSTNAME_LABEL, nodeHasAllTopologyKeys, nodeIncluded, podSpreadSpecs, spreadConstraints, type SpreadConstraint } from './spread-constraints.js';
+import { matchingPodsByNode } from '../pod-groups.js';
+import { HOSTNAME_LABEL, nodeHasAllTopologyKeys, nodeIncluded, podSpreadSpecs, spreadConstraints, type SpreadConstraint } from './spread-constraints.js';
 
 export const ERR_REASON_CONSTRAINTS_NOT_MATCH = "node(s) didn't match pod topology spread constraints";
 export const ERR_REASON_NODE_LABEL_NOT_MATCH = `${ERR_REASON_CONSTRAINTS_NOT_MATCH} (missing required label)`;
@@ -13,6 +14,8 @@ interface FilterState {
   constraints: SpreadConstraint[];
   /** Per constraint: topology value → matching pods. */
   counts: Map<string, number>[];
+  /** Per constraint: the global minimum, worked out once rather than per node. */
+  minMatches: number[];
 }
 
 interface ScoreState {
@@ -20,21 +23,25 @@ interface ScoreState {
   ignoredNodes: Set<string>;
   counts: Map<string, number>[];
   weights: number[];
+  /** Per constraint: node name → matching pods there (what Score counts for hostname). */
+  matching: Map<string, number>[];
 }
 
 function filterState(cycle: CycleContext, pod: KubeObject): FilterState {
   const constraints = spreadConstraints(pod, 'DoNotSchedule', cycle.listers);
+  if (constraints.length === 0) return { constraints, counts: [], minMatches: [] };
   const counts = constraints.map(() => new Map<string, number>());
   const namespace = pod.metadata.namespace ?? '';
+  const matching = constraints.map((c) => matchingPodsByNode(cycle, c.selector, namespace));
   for (const info of cycle.nodes) {
     if (!nodeHasAllTopologyKeys(info.node, constraints)) continue;
     constraints.forEach((c, i) => {
       if (!nodeIncluded(c, pod, info.node)) return;
       const value = info.node.metadata.labels![c.topologyKey];
-      counts[i].set(value, (counts[i].get(value) ?? 0) + countMatching(info.pods, c.selector, namespace));
+      counts[i].set(value, (counts[i].get(value) ?? 0) + (matching[i].get(info.name) ?? 0));
     });
   }
-  return { constraints, counts };
+  return { constraints, counts, minMatches: constraints.map((c, i) => minMatch(counts[i], c.minDomains)) };
 }
 
 /** The global minimum, or 0 while fewer domains than minDomains exist. */
@@ -65,7 +72,7 @@ export const podTopologySpread: Plugin = {
       const c = state.constraints[i];
       if (!Object.hasOwn(labels, c.topologyKey)) return status('UnschedulableAndUnresolvable', ERR_REASON_NODE_LABEL_NOT_MATCH);
       const self = c.selector.matches(pod.metadata.labels ?? {}) ? 1 : 0;
-      const skew = (state.counts[i].get(labels[c.topologyKey]) ?? 0) + self - minMatch(state.counts[i], c.minDomains);
+      const skew = (state.counts[i].get(labels[c.topologyKey]) ?? 0) + self - state.minMatches[i];
       if (skew > c.maxSkew) return status('Unschedulable', ERR_REASON_CONSTRAINTS_NOT_MATCH);
     }
     return SUCCESS;
@@ -76,7 +83,9 @@ export const podTopologySpread: Plugin = {
     if (constraints.length === 0) return status('Skip');
     // System defaults do not insist on every key, so nodes without a zone label still spread by hostname.
     const requireAll = podSpreadSpecs(pod).length > 0;
-    const state: ScoreState = { constraints, ignoredNodes: new Set(), counts: constraints.map(() => new Map()), weights: [] };
+    const namespace = pod.metadata.namespace ?? '';
+    const matching = constraints.map((c) => matchingPodsByNode(cycle, c.selector, namespace));
+    const state: ScoreState = { constraints, ignoredNodes: new Set(), counts: constraints.map(() => new Map()), weights: [], matching };
     const domains = constraints.map(() => 0);
     for (const info of feasible) {
       if (requireAll && !nodeHasAllTopologyKeys(info.node, constraints)) {
@@ -93,15 +102,14 @@ export const podTopologySpread: Plugin = {
       });
     }
     state.weights = constraints.map((c, i) => normalizingWeight(c.topologyKey === HOSTNAME_LABEL ? feasible.length - state.ignoredNodes.size : domains[i]));
-    const namespace = pod.metadata.namespace ?? '';
     for (const info of cycle.nodes) {
       if (requireAll && !nodeHasAllTopologyKeys(info.node, constraints)) continue;
       constraints.forEach((c, i) => {
-        if (!nodeIncluded(c, pod, info.node)) return;
         const value = info.node.metadata.labels?.[c.topologyKey] ?? '';
         const current = state.counts[i].get(value);
-        if (current === undefined) return;
-        state.counts[i].set(value, current + countMatching(info.pods, c.selector, namespace));
+        // Domains no feasible node is in (all of hostname's) need no count, so their inclusion check is skipped.
+        if (current === undefined || !nodeIncluded(c, pod, info.node)) return;
+        state.counts[i].set(value, current + (matching[i].get(info.name) ?? 0));
       });
     }
     cycle.state.set(SCORE_STATE, state);
@@ -114,8 +122,7 @@ export const podTopologySpread: Plugin = {
     let score = 0;
     state.constraints.forEach((c, i) => {
       if (!Object.hasOwn(labels, c.topologyKey)) return;
-      const count =
-        c.topologyKey === HOSTNAME_LABEL ? countMatching(node.pods, c.selector, pod.metadata.namespace ?? '') : state.counts[i].get(labels[c.topologyKey]) ?? 0;
+      const count = c.topologyKey === HOSTNAME_LABEL ? state.matching[i].get(node.name) ?? 0 : state.counts[i].get(labels[c.topologyKey]) ?? 0;
       score += count * state.weights[i] + (c.maxSkew - 1);
     });
     return Math.round(score);

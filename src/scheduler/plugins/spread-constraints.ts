@@ -2,7 +2,7 @@
 // taken from the Services, ReplicationController, ReplicaSet or StatefulSet that select the pod.
 import { labelSelectorFromObject, selectorFromSet, type LabelSelector, type LabelSelectorObject } from '../../meta/label-selector.js';
 import type { KubeObject } from '../../meta/types.js';
-import type { ClusterListers, PodInfo } from '../framework.js';
+import type { ClusterListers } from '../framework.js';
 import { doNotScheduleTaint, findUntoleratedTaint, matchesRequiredNodeAffinity, nodeTaints, podTolerations } from '../node-selector.js';
 
 /** Just what spreading needs of a selector, so a merged one (services + controller) can stand in. */
@@ -126,14 +126,4 @@ export function nodeIncluded(c: SpreadConstraint, pod: KubeObject, node: KubeObj
   if (c.nodeAffinityPolicy === 'Honor' && !matchesRequiredNodeAffinity(pod, node)) return false;
   if (c.nodeTaintsPolicy === 'Honor' && findUntoleratedTaint(nodeTaints(node), podTolerations(pod), doNotScheduleTaint)) return false;
   return true;
-}
-
-/** countPodsMatchSelector: same namespace, not terminating, selected. */
-export function countMatching(pods: PodInfo[], selector: PodMatcher, namespace: string): number {
-  let n = 0;
-  for (const { pod } of pods) {
-    if (pod.metadata.deletionTimestamp || (pod.metadata.namespace ?? '') !== namespace) continue;
-    if (selector.matches(pod.metadata.labels ?? {})) n++;
-  }
-  return n;
 }
