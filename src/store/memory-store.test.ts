@@ -77,6 +77,33 @@ describe('MemoryStore', () => {
     expect(await s.count('/p/')).toBe(4);
   });
 
+  test('the key order follows every create and delete: lists interleaved with writes page through the live keys', async () => {
+    const s = store(10_000);
+    const live = new Set<string>();
+    for (let i = 0; i < 3000; i++) {
+      const key = `/p/${(i * 7919) % 3000}`;
+      await s.create(key, {});
+      live.add(key);
+      if (i % 3 === 0) {
+        const victim = `/p/${(i * 7919) % 3000}`;
+        await s.delete(victim);
+        live.delete(victim);
+      }
+      if (i % 5 === 0) await s.create(`/q/${i}`, {});
+      if (i % 400 === 0) expect((await s.list('/p/')).records.map((r) => r.key)).toEqual([...live].sort());
+    }
+    const paged: string[] = [];
+    let after: string | undefined;
+    do {
+      const page = await s.list('/p/', { limit: 700, after });
+      paged.push(...page.records.map((r) => r.key));
+      if (page.continueAfter) expect(page.remaining).toBe(live.size - paged.length);
+      after = page.continueAfter;
+    } while (after);
+    expect(paged).toEqual([...live].sort());
+    expect(await s.count('/p/')).toBe(live.size);
+  });
+
   test('a filter counts only matching records against the limit', async () => {
     const s = store();
     for (let i = 0; i < 10; i++) await s.create(`/k/${i}`, { even: i % 2 === 0 });

@@ -1,6 +1,7 @@
 // The default in-memory Store backend: a key map, one revision counter, an event ring and synchronous fan-out.
 import { EventHistory } from './event-history.js';
 import { Record_ } from './record.js';
+import { ArrayKeys, SortedKeys, upperBound, upperBoundAfter, type KeyIndex } from './sorted-keys.js';
 import {
   StoreError,
   type ListOptions,
@@ -31,7 +32,7 @@ const identityVersioner: Versioner = (object) => object;
 
 export class MemoryStore implements Store {
   private readonly records = new Map<string, StoredRecord>();
-  private sortedKeys: string[] | null = [];
+  private readonly sortedKeys = new SortedKeys();
   private revision = 0;
   private readonly history: EventHistory;
   private readonly versioner: Versioner;
@@ -57,31 +58,33 @@ export class MemoryStore implements Store {
   }
 
   async count(prefix: string): Promise<number> {
-    const keys = this.keys();
-    return upperBound(keys, prefix) - lowerBound(keys, prefix);
+    return upperBound(this.sortedKeys, prefix) - this.sortedKeys.lowerBound(prefix);
   }
 
   async list(prefix: string, options: ListOptions = {}): Promise<ListResult> {
     const atRevision = options.revision && options.revision < this.revision ? options.revision : this.revision;
     if (atRevision < this.history.oldestRevision()) throw this.expired(prefix, atRevision);
     const lookup = atRevision === this.revision ? this.records : this.rolledBack(prefix, atRevision);
-    const keys = atRevision === this.revision ? this.keys() : [...lookup.keys()].sort();
+    const keys: KeyIndex = atRevision === this.revision ? this.sortedKeys : new ArrayKeys([...lookup.keys()].sort());
     const limit = options.limit && options.limit > 0 ? options.limit : Infinity;
-    const from = options.after !== undefined && options.after >= prefix ? upperBoundAfter(keys, options.after) : lowerBound(keys, prefix);
+    const from = options.after !== undefined && options.after >= prefix ? upperBoundAfter(keys, options.after) : keys.lowerBound(prefix);
     const end = upperBound(keys, prefix);
     const records: StoredRecord[] = [];
     let i = from;
-    for (; i < end && records.length < limit; i++) {
-      const record = lookup.get(keys[i]!);
-      if (!record) continue;
-      if (options.filter && !options.filter(record)) continue;
-      records.push(record);
+    if (limit > 0) {
+      keys.scan(from, end, (key) => {
+        i++;
+        const record = lookup.get(key);
+        if (record && (!options.filter || options.filter(record))) records.push(record);
+        return records.length < limit;
+      });
     }
     const result: ListResult = { records, revision: atRevision };
     if (records.length === limit && i < end) {
       // Like etcd-backed apiservers: more keys remain, whether or not they will match the filter.
       result.continueAfter = records[records.length - 1]!.key;
-      if (!options.filter) result.remaining = countPresent(keys, i, end, lookup);
+      // Every key of the index is present in the lookup (the rolled-back view's index is built from it).
+      if (!options.filter) result.remaining = end - i;
     }
     return result;
   }
@@ -90,8 +93,8 @@ export class MemoryStore implements Store {
     if (this.records.has(key)) throw new StoreError('exists', key, `key ${key} already exists`);
     const revision = this.revision + 1;
     const record = new Record_(key, this.versioner(object, revision), revision, revision);
+    this.sortedKeys.insert(key);
     this.commit(key, record, { type: 'ADDED', record, prev: undefined, revision });
-    this.sortedKeys = null;
     return record;
   }
 
@@ -108,8 +111,8 @@ export class MemoryStore implements Store {
     const revision = this.revision + 1;
     // The deleted object is reported with the deletion's revision, as etcd-backed apiservers do.
     const tombstone = new Record_(key, this.versioner({ ...prev.object }, revision), revision, prev.createRevision);
+    this.sortedKeys.delete(key);
     this.commit(key, undefined, { type: 'DELETED', record: tombstone, prev, revision });
-    this.sortedKeys = null;
     return tombstone;
   }
 
@@ -176,11 +179,10 @@ export class MemoryStore implements Store {
   /** The key → record view of `prefix` at a past revision: today's state with later events undone. */
   private rolledBack(prefix: string, revision: number): Map<string, StoredRecord> {
     const view = new Map<string, StoredRecord>();
-    const end = upperBound(this.keys(), prefix);
-    for (let i = lowerBound(this.keys(), prefix); i < end; i++) {
-      const key = this.keys()[i]!;
+    this.sortedKeys.scan(this.sortedKeys.lowerBound(prefix), upperBound(this.sortedKeys, prefix), (key) => {
       view.set(key, this.records.get(key)!);
-    }
+      return true;
+    });
     for (const event of this.history.newestFirstSince(revision)) {
       const key = event.record.key;
       if (!key.startsWith(prefix)) continue;
@@ -190,11 +192,6 @@ export class MemoryStore implements Store {
     return view;
   }
 
-  private keys(): string[] {
-    if (this.sortedKeys === null) this.sortedKeys = [...this.records.keys()].sort();
-    return this.sortedKeys;
-  }
-
   private expired(prefix: string, revision: number): StoreError {
     return new StoreError(
       'expired',
@@ -202,39 +199,4 @@ export class MemoryStore implements Store {
       `too old resource version: ${revision} (${this.history.oldestRevision() + 1})`,
     );
   }
-}
-
-function lowerBound(keys: string[], value: string): number {
-  let lo = 0;
-  let hi = keys.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    if (keys[mid]! < value) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
-}
-
-/** First index whose key is past every key starting with `prefix`. */
-function upperBound(keys: string[], prefix: string): number {
-  let lo = lowerBound(keys, prefix);
-  let hi = keys.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    if (keys[mid]!.startsWith(prefix)) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
-}
-
-function upperBoundAfter(keys: string[], after: string): number {
-  const i = lowerBound(keys, after);
-  return i < keys.length && keys[i] === after ? i + 1 : i;
-}
-
-function countPresent(keys: string[], from: number, end: number, lookup: Map<string, StoredRecord>): number {
-  if (lookup instanceof Map && lookup.size === keys.length) return end - from;
-  let n = 0;
-  for (let i = from; i < end; i++) if (lookup.has(keys[i]!)) n++;
-  return n;
 }

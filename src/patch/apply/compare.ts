@@ -2,7 +2,7 @@
 import { deepEqual } from '../../meta/deep-equal.js';
 import { isPlainObject } from '../../meta/types.js';
 import { FieldSet } from './fieldpath.js';
-import { elementKey, fieldElement, type Path, type PathElement } from './path-element.js';
+import { elementKey, fieldElement, type PathElement } from './path-element.js';
 import { atomsEqual, deduceAtom, fieldType, listItemElement, type Atom, type ListAtom, type MapAtom, type TypeRef } from './typed-schema.js';
 
 export interface Comparison {
@@ -31,13 +31,14 @@ export function excludeFields(c: Comparison, ignored: FieldSet | undefined): Com
 interface Walk {
   lhs: unknown;
   rhs: unknown;
-  path: Path;
+  /** The position; one array for the whole walk, pushed and popped around each child (insert copies nothing of it). */
+  path: PathElement[];
   cmp: Comparison;
   /** Set once this position was compared as a whole (a "big leaf"). */
   inLeaf: boolean;
 }
 
-function compare(lhs: unknown, rhs: unknown, type: TypeRef, path: Path, cmp: Comparison): void {
+function compare(lhs: unknown, rhs: unknown, type: TypeRef, path: PathElement[], cmp: Comparison): void {
   const w: Walk = { lhs, rhs, path, cmp, inLeaf: false };
   const al = deduceAtom(type, lhs);
   const ar = deduceAtom(type, rhs);
@@ -81,7 +82,9 @@ function doMap(t: MapAtom, w: Walk): void {
     const lv = l?.[key];
     const rv = r?.[key];
     if (lv === undefined && rv === undefined) continue;
-    compare(lv, rv, fieldType(t, key), [...w.path, fieldElement(key)], w.cmp);
+    w.path.push(fieldElement(key));
+    compare(lv, rv, fieldType(t, key), w.path, w.cmp);
+    w.path.pop();
   }
 }
 
@@ -112,7 +115,8 @@ function doList(t: ListAtom, w: Walk): void {
     const k = elementKey(pe);
     const ls = lhsItems.get(k) ?? [];
     const rs = rhsItems.get(k) ?? [];
-    const p = [...w.path, pe];
+    const p = w.path;
+    p.push(pe);
     if (ls.length <= 1 && rs.length <= 1) compare(ls[0], rs[0], t.element, p, w.cmp);
     else if (ls.length >= 2 && rs.length >= 2) {
       if (ls.length !== rs.length || ls.some((v, i) => !deepEqual(v, rs[i]))) w.cmp.modified.insert(p);
@@ -123,5 +127,6 @@ function doList(t: ListAtom, w: Walk): void {
       if (ls.length !== 0) compare(ls[0], undefined, t.element, p, w.cmp);
       w.cmp.added.insert(p);
     }
+    p.pop();
   }
 }

@@ -2,7 +2,7 @@
 import { loadSwagger } from '../../openapi/openapi-v2.js';
 import { schemaTree } from '../schema-tree.js';
 import { FieldSet } from './fieldpath.js';
-import { fieldElement, keyElement, pathString, PathElementError, type Path, type PathElement } from './path-element.js';
+import { deserializeElement, fieldElement, keyElement, pathString, PathElementError, type Path, type PathElement } from './path-element.js';
 import { fieldsOf } from './typed-fields.js';
 
 const tree = schemaTree(loadSwagger().definitions as Record<string, unknown>);
@@ -182,5 +182,48 @@ describe('fieldsOf', () => {
     }).root('x.Obj')!;
     const s = fieldsOf({ free: { a: { b: 1 }, l: [1, 2] }, json: { c: 'd' }, raw: { e: { f: 1 } } }, synthetic);
     expect(s.toString()).toBe(['.raw', '.free.a', '.free.l', '.free.a.b', '.json.c'].join('\n'));
+  });
+});
+
+/** FieldsV1 read the plain way, path by path, as the reference the bottom-up decoder must match. */
+function pathsOf(json: unknown, prefix: Path): { paths: Path[]; member: boolean } {
+  if (json === null) return { paths: [], member: true };
+  const paths: Path[] = [];
+  let member = false;
+  let understood = false;
+  for (const [key, value] of Object.entries(json as Record<string, unknown>)) {
+    if (key === '.') {
+      member = true;
+      continue;
+    }
+    const pe = deserializeElement(key);
+    if (!pe) continue;
+    understood = true;
+    const sub = pathsOf(value, [...prefix, pe]);
+    if (sub.member) paths.push([...prefix, pe]);
+    paths.push(...sub.paths);
+  }
+  return { paths, member: member || !understood };
+}
+
+describe('FieldSet.fromFieldsV1 builds the same set as inserting each path', () => {
+  test('random FieldsV1 with unsorted keys, equal elements spelled twice, dots and unknown elements', () => {
+    let seed = 11;
+    const rand = (n: number) => (seed = (seed * 1103515245 + 12345) % 2147483648) % n;
+    const keys = ['f:a', 'f:b', 'f:z', 'f:é', 'k:{"a":1,"b":"x"}', 'k:{"b":"x","a":1}', 'k:{"a":2}', 'v:1', 'v:1.0', 'v:"s"', 'i:0', 'i:+0', 'i:3', 'x:ignored', '.'];
+    const node = (depth: number): Record<string, unknown> => {
+      const out: Record<string, unknown> = {};
+      const n = depth > 3 ? 0 : rand(5);
+      for (let j = 0; j < n; j++) out[keys[rand(keys.length)]!] = rand(3) === 0 ? null : node(depth + 1);
+      return out;
+    };
+    for (let round = 0; round < 400; round++) {
+      const json = node(0);
+      const decoded = FieldSet.fromFieldsV1(json);
+      const reference = FieldSet.of(...pathsOf(json, []).paths);
+      expect(decoded.equals(reference)).toBe(true);
+      expect(decoded.toFieldsV1()).toEqual(reference.toFieldsV1());
+      expect(FieldSet.fromFieldsV1(decoded.toFieldsV1()).equals(decoded)).toBe(true);
+    }
   });
 });

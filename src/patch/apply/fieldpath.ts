@@ -191,13 +191,42 @@ export class FieldSet {
 
   private emit(includeSelf: boolean): Record<string, unknown> {
     const out: Record<string, unknown> = {};
-    if (includeSelf && (this.members.length > 0 || this.children.length > 0)) out['.'] = {};
-    mergeSorted(this.members, this.children, (x: PathElement | Child) => ('pe' in x ? x.pe : x), {
-      left: (pe) => (out[serializeElement(pe as PathElement)] = {}),
-      right: (c) => (out[serializeElement((c as Child).pe)] = (c as Child).set.emit(false)),
-      both: (_pe, c) => (out[serializeElement((c as Child).pe)] = (c as Child).set.emit(true)),
-    });
+    const members = this.members;
+    const children = this.children;
+    if (includeSelf && (members.length > 0 || children.length > 0)) out['.'] = {};
+    // Members and children merged in element order (a member that also has children is written once, with `.`).
+    let i = 0;
+    let j = 0;
+    while (i < members.length || j < children.length) {
+      const c = i >= members.length ? 1 : j >= children.length ? -1 : compareElements(members[i], children[j].pe);
+      if (c < 0) out[serializeElement(members[i++])] = {};
+      else {
+        const child = children[j++];
+        out[serializeElement(child.pe)] = child.set.emit(c === 0);
+        if (c === 0) i++;
+      }
+    }
     return out;
+  }
+
+  /**
+   * The set with these members and subtrees, in any order; repeated elements are merged (as inserting every
+   * path would), so a decoded set is built bottom-up instead of path by path. Takes ownership of the arrays.
+   */
+  static fromParts(members: PathElement[], children: Child[]): FieldSet {
+    if (!isSorted(members, self)) members.sort(compareElements);
+    if (!isSorted(children, childElement)) children.sort((a, b) => compareElements(a.pe, b.pe));
+    let m = 0;
+    for (let i = 0; i < members.length; i++) if (m === 0 || compareElements(members[m - 1], members[i]) !== 0) members[m++] = members[i];
+    members.length = m;
+    let c = 0;
+    for (let i = 0; i < children.length; i++) {
+      const prev = c > 0 ? children[c - 1] : undefined;
+      if (prev && compareElements(prev.pe, children[i].pe) === 0) children[c - 1] = { pe: prev.pe, set: prev.set.union(children[i].set) };
+      else children[c++] = children[i];
+    }
+    children.length = c;
+    return new FieldSet(members, children);
   }
 
   /**
@@ -214,26 +243,30 @@ function readNode(json: unknown): { children: FieldSet | undefined; member: bool
   if (json === null) return { children: undefined, member: true };
   if (!isPlainObject(json)) throw new PathElementError(`ReadMapCB: expect { or n, but found ${typeof json}`);
   let member = false;
-  let children: FieldSet | undefined;
-  for (const [key, value] of Object.entries(json)) {
+  let understood = false;
+  const members: PathElement[] = [];
+  const children: Child[] = [];
+  for (const key of Object.keys(json)) {
     if (key === '.') {
       member = true;
       continue;
     }
     const pe = deserializeElement(key);
     if (!pe) continue;
-    const sub = readNode(value);
-    children ??= FieldSet.empty();
-    if (sub.member) children.insert([pe]);
-    if (sub.children) graft(children, pe, sub.children);
+    const sub = readNode(json[key]);
+    understood = true;
+    if (sub.member) members.push(pe);
+    if (sub.children) children.push({ pe, set: sub.children });
   }
   // A node with nothing understood below it (`{}` or only unknown elements) is itself a member.
-  if (!children) member = true;
-  return { children, member };
+  if (!understood) return { children: undefined, member: true };
+  return { children: FieldSet.fromParts(members, children), member };
 }
 
-function graft(into: FieldSet, pe: PathElement, sub: FieldSet): void {
-  for (const p of sub.paths()) into.insert([pe, ...p]);
+/** Strictly ascending: no sort and no duplicates to merge (what toFieldsV1 writes). */
+function isSorted<T>(items: readonly T[], elementOf: (item: T) => PathElement): boolean {
+  for (let i = 1; i < items.length; i++) if (compareElements(elementOf(items[i - 1]), elementOf(items[i])) >= 0) return false;
+  return true;
 }
 
 function unionElements(a: readonly PathElement[], b: readonly PathElement[]): PathElement[] {

@@ -6,6 +6,7 @@ import { FieldSet } from './fieldpath.js';
 import {
   buildManagerIdentifier,
   decodeManagedFields,
+  formatTime,
   isResetManagedFields,
   managerFromRequest,
   sortManagedFields,
@@ -243,4 +244,16 @@ describe('updates', () => {
     );
     expect(lines.slice(1).map((l) => l.split(' ')[0])).toEqual(['m2', 'm3', 'm4', 'm5', 'm6', 'm7', 'm8', 'm9', 'm10']);
   });
+});
+
+test('formatTime answers the same whether or not it has seen the time before', () => {
+  const cases: Array<[string, string]> = [
+    ['2026-01-02T03:04:05.678Z', '2026-01-02T03:04:05Z'],
+    ['2026-01-02T04:04:05+01:00', '2026-01-02T03:04:05Z'],
+    ['1969-12-31T23:59:58.500Z', '1969-12-31T23:59:58Z'],
+    ['not a time', 'not a time'],
+  ];
+  for (let round = 0; round < 2; round++) for (const [input, want] of cases) expect(formatTime(input)).toBe(want);
+  for (let i = 0; i < 5000; i++) formatTime(`2026-01-01T00:00:${String(i % 60).padStart(2, '0')}.${i}Z`);
+  for (const [input, want] of cases) expect(formatTime(input)).toBe(want);
 });

@@ -1,5 +1,6 @@
 // metadata.managedFields: entries <-> field sets, manager identity, the reset rule, the update-manager cap, and Update tracking.
-import { cloneJson } from '../../meta/deep-equal.js';
+import { rfc3339 } from '../../clock/clock.js';
+import { cloneJson, deepEqual } from '../../meta/deep-equal.js';
 import { errors, type ApiError } from '../../meta/errors.js';
 import { forbiddenCause, goJSON, goQuote, requiredCause } from '../../meta/field-errors.js';
 import { isPlainObject, type KubeObject, type StatusCause } from '../../meta/types.js';
@@ -56,10 +57,18 @@ export class ManagedFieldsError extends Error {}
 
 /** metav1.Time on the wire: RFC 3339 in UTC, whole seconds. Unparseable text is kept as it came. */
 export function formatTime(time: string): string {
-  const ms = Date.parse(time);
-  if (Number.isNaN(ms)) return time;
-  return new Date(ms).toISOString().replace(/\.\d+Z$/, 'Z');
+  // Every write formats a handful of distinct times (whole seconds): remember the recent ones.
+  let formatted = formattedTimes.get(time);
+  if (formatted === undefined) {
+    const ms = Date.parse(time);
+    formatted = Number.isNaN(ms) ? time : rfc3339(ms);
+    if (formattedTimes.size >= 4096) formattedTimes.clear();
+    formattedTimes.set(time, formatted);
+  }
+  return formatted;
 }
+
+const formattedTimes = new Map<string, string>();
 
 const unixSeconds = (time: string | undefined): number => {
   const ms = time === undefined ? NaN : Date.parse(time);
@@ -243,17 +252,24 @@ export interface UpdateManagedFieldsOptions {
  * managed fields stay untracked until the next apply. An empty result means the field is to be left out.
  */
 export function updateManagedFields(o: UpdateManagedFieldsOptions): ManagedFieldsEntry[] {
-  const liveManaged = () => decodeOrEmpty(o.old?.metadata?.managedFields);
+  const stored = o.old?.metadata?.managedFields;
+  let live: Managed | undefined;
+  const liveManaged = () => (live ??= decodeOrEmpty(stored));
   const sent = o.next.metadata?.managedFields;
   let managed: Managed;
   if (o.subresource) managed = liveManaged();
   else if (isResetManagedFields(sent)) managed = emptyManaged();
   else {
-    managed = decodeOrEmpty(sent);
+    // A client usually sends back the entries it read: decode them once (decoding is a pure function of the JSON).
+    managed = sent !== undefined && deepEqual(sent, stored) ? liveManaged() : decodeOrEmpty(sent);
     if (managed.sets.size === 0) managed = liveManaged();
   }
-  const next = cloneJson(o.next);
-  if (next.metadata) delete next.metadata.managedFields;
+  // The comparison only reads `next`: a shallow copy is enough to leave the client's managedFields out of it.
+  const next: KubeObject = { ...o.next };
+  if (next.metadata) {
+    next.metadata = { ...next.metadata };
+    delete next.metadata.managedFields;
+  }
   // upstream skipNonAppliedManager: an existing object without managed fields is not tracked by updates.
   if (managed.sets.size === 0 && o.old?.metadata?.uid) return [];
   // A create compares against a new (zero) object, as upstream's does.

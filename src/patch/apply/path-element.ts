@@ -162,15 +162,24 @@ export function serializeElement(pe: PathElement): string {
   switch (pe.kind) {
     case 'field':
       return 'f:' + pe.name;
-    case 'key':
-      // Key names are written raw-escaped, values through the HTML-escaping encoder, as upstream's stream does.
-      return `k:{${pe.fields.map(([k, v]) => `${JSON.stringify(k)}:${sortedJSON(v)}`).join(',')}}`;
+    case 'key': {
+      // Elements are immutable and shared by the sets built from them: each key element is encoded once.
+      let text = serializedKeys.get(pe);
+      if (text === undefined) {
+        // Key names are written raw-escaped, values through the HTML-escaping encoder, as upstream's stream does.
+        text = `k:{${pe.fields.map(([k, v]) => `${JSON.stringify(k)}:${sortedJSON(v)}`).join(',')}}`;
+        serializedKeys.set(pe, text);
+      }
+      return text;
+    }
     case 'value':
       return 'v:' + sortedJSON(pe.value);
     case 'index':
       return 'i:' + pe.index;
   }
 }
+
+const serializedKeys = new WeakMap<PathElement, string>();
 
 /** Thrown for a FieldsV1 key upstream's DeserializePathElement rejects. */
 export class PathElementError extends Error {}

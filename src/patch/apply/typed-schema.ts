@@ -156,14 +156,29 @@ export function fieldType(map: MapAtom, name: string): TypeRef {
 /** upstream deduceAtom: narrow a multi-shape atom to the one the value has, when the atom allows it. */
 export function deduceAtom(atom: Atom, value: unknown): Atom {
   if (typeof value === 'number' || typeof value === 'string' || typeof value === 'boolean') {
-    if (atom.scalar) return { scalar: true, map: undefined, list: undefined };
+    if (atom.scalar) return scalarAtom;
   } else if (Array.isArray(value)) {
-    if (atom.list) return { scalar: false, map: undefined, list: atom.list };
+    const list = atom.list;
+    if (list) {
+      let narrowed = listAtoms.get(list);
+      if (!narrowed) listAtoms.set(list, (narrowed = { scalar: false, map: undefined, list }));
+      return narrowed;
+    }
   } else if (isPlainObject(value)) {
-    if (atom.map) return { scalar: false, map: atom.map, list: undefined };
+    const map = atom.map;
+    if (map) {
+      let narrowed = mapAtoms.get(map);
+      if (!narrowed) mapAtoms.set(map, (narrowed = { scalar: false, map, list: undefined }));
+      return narrowed;
+    }
   }
   return atom;
 }
+
+// Narrowed atoms are read-only and compared by their members (atomsEqual): one per shape is shared, as this runs per value.
+const scalarAtom: Atom = Object.freeze({ scalar: true, map: undefined, list: undefined });
+const listAtoms = new WeakMap<ListAtom, Atom>();
+const mapAtoms = new WeakMap<MapAtom, Atom>();
 
 export const atomsEqual = (a: Atom, b: Atom): boolean => a.scalar === b.scalar && a.map === b.map && a.list === b.list;
 
@@ -207,18 +222,39 @@ export function listItemElement(list: ListAtom, item: unknown): PathElement | st
 export function withZeros(value: unknown, type: TypeRef): unknown {
   const atom = deduceAtom(type, value);
   if (atom.map && isPlainObject(value)) {
+    const map = atom.map;
     const out: Record<string, unknown> = {};
-    for (const [key, child] of Object.entries(value)) out[key] = withZeros(child, fieldType(atom.map, key));
-    const zero = type.definition ? ZERO_FIELDS[type.definition] : undefined;
-    if (zero && !atom.map.atomic) {
-      for (const token of zero.split(' ')) {
-        const name = token.startsWith('!') ? token.slice(1) : token;
+    for (const key of Object.keys(value)) out[key] = withZeros(value[key], fieldType(map, key));
+    if (type.definition !== undefined && !map.atomic) {
+      for (const { name, nil } of zeroFields(type.definition)) {
         if (out[name] !== undefined) continue;
-        out[name] = token.startsWith('!') ? null : withZeros({}, fieldType(atom.map, name));
+        out[name] = nil ? null : withZeros({}, fieldType(map, name));
       }
     }
     return out;
   }
-  if (atom.list && Array.isArray(value)) return value.map((item) => withZeros(item, atom.list!.element));
+  if (atom.list && Array.isArray(value)) {
+    const element = atom.list.element;
+    return value.map((item) => withZeros(item, element));
+  }
   return value;
+}
+
+interface ZeroField {
+  readonly name: string;
+  /** Present as null rather than `{}`. */
+  readonly nil: boolean;
+}
+
+const zeroFieldCache = new Map<string, readonly ZeroField[]>();
+
+/** ZERO_FIELDS of a definition, parsed once. */
+function zeroFields(definition: string): readonly ZeroField[] {
+  let fields = zeroFieldCache.get(definition);
+  if (!fields) {
+    const text = ZERO_FIELDS[definition];
+    fields = text ? text.split(' ').map((t) => (t.startsWith('!') ? { name: t.slice(1), nil: true } : { name: t, nil: false })) : [];
+    zeroFieldCache.set(definition, fields);
+  }
+  return fields;
 }

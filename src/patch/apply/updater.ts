@@ -1,5 +1,6 @@
 // Ownership bookkeeping for updates and applies (upstream structured-merge-diff merge.Updater): conflicts, pruning, transfers.
 import { deepEqual } from '../../meta/deep-equal.js';
+import { isPlainObject } from '../../meta/types.js';
 import { compareValues, excludeFields, type Comparison } from './compare.js';
 import { ConflictsError, conflictsFromManagers } from './conflict.js';
 import { FieldSet } from './fieldpath.js';
@@ -38,7 +39,8 @@ function transfer(
   force: boolean,
   ctx: UpdaterContext,
 ): Comparison {
-  const compare = excludeFields(compareValues(view(oldObject, ctx), view(newObject, ctx), ctx.type), ctx.ignored);
+  const [lhs, rhs] = withoutEqualMembers(oldObject, newObject, 2);
+  const compare = excludeFields(compareValues(view(lhs, ctx), view(rhs, ctx), ctx.type), ctx.ignored);
   const changed = compare.modified.union(compare.added);
   const conflicts = new Map<string, FieldSet>();
   for (const [manager, vs] of managers) {
@@ -58,6 +60,38 @@ function transfer(
   // Entries left empty go, whoever they belong to (including ones that arrived empty).
   for (const [manager, vs] of managers) if (vs.set.empty()) managers.delete(manager);
   return compare;
+}
+
+/**
+ * Both objects without the members they hold equal (down to `depth` levels of nested objects). A member equal
+ * on both sides adds, modifies and removes nothing, and leaving it out of both leaves every other decision of
+ * the comparison as it was (both sides get the same zero value, or none): the comparison only gets cheaper.
+ */
+export function withoutEqualMembers(a: unknown, b: unknown, depth: number): [unknown, unknown] {
+  if (!isPlainObject(a) || !isPlainObject(b) || a === b) return [a, b];
+  let left: Record<string, unknown> | undefined;
+  let right: Record<string, unknown> | undefined;
+  for (const key of Object.keys(a)) {
+    const av = a[key];
+    const bv = b[key];
+    if (av === undefined || bv === undefined) continue;
+    let keep: [unknown, unknown] | undefined;
+    if (!deepEqual(av, bv)) {
+      if (depth <= 1) continue;
+      keep = withoutEqualMembers(av, bv, depth - 1);
+      if (keep[0] === av && keep[1] === bv) continue;
+    }
+    left ??= { ...a };
+    right ??= { ...b };
+    if (keep) {
+      left[key] = keep[0];
+      right[key] = keep[1];
+    } else {
+      delete left[key];
+      delete right[key];
+    }
+  }
+  return left && right ? [left, right] : [a, b];
 }
 
 /** A non-apply write: the manager gains what changed and keeps what it had, minus what was removed. */

@@ -1,5 +1,6 @@
 // The delete and deletecollection verbs: preconditions, finalizers, graceful deletion, propagation policy.
 import { rfc3339 } from '../../clock/clock.js';
+import { clonePlain } from '../../meta/deep-equal.js';
 import { errors } from '../../meta/errors.js';
 import type { KubeObject } from '../../meta/types.js';
 import type { Resource } from '../resource.js';
@@ -27,7 +28,7 @@ export async function deleteObject(
   for (let attempt = 0; ; attempt++) {
     const current = await ctx.store.get(key);
     if (!current) throw errors.notFound(resource.groupResource, name);
-    const object = structuredClone(current.object) as KubeObject;
+    const object = clonePlain(current.object) as KubeObject;
     const forbidden = resource.strategy.forbidDelete?.(object);
     if (forbidden) throw errors.forbidden(resource.groupResource, name, forbidden);
     checkPreconditions(resource, name, object, options);

@@ -1,6 +1,6 @@
 // The metadata rules every resource shares on create and update (upstream rest.BeforeCreate / BeforeUpdate).
 import { rfc3339 } from '../../clock/clock.js';
-import { deepEqual } from '../../meta/deep-equal.js';
+import { clonePlain, deepEqual } from '../../meta/deep-equal.js';
 import { errors } from '../../meta/errors.js';
 import { isPlainObject, type KubeObject, type ObjectMeta, type StatusCause } from '../../meta/types.js';
 import { invalidCause, nameValidators, validateObjectMeta } from '../../meta/validation.js';
@@ -116,15 +116,11 @@ export function prepareForUpdate(
   if (subresource === 'binding') {
     // pods/binding writes storage directly upstream: spec.nodeName and the PodScheduled condition together.
   } else if (subresource === 'status') {
-    object = { ...structuredClone(old), status: incoming.status };
-    if (resource.strategy.statusKeepsMetadataExceptLabels) {
-      object.metadata = { ...structuredClone(incoming.metadata), labels: structuredClone(old.metadata.labels) };
-      if (object.metadata.labels === undefined) delete object.metadata.labels;
-    }
+    object = statusWriteBase(old, incoming, resource.strategy.statusKeepsMetadataExceptLabels === true);
     object.metadata.resourceVersion = incoming.metadata.resourceVersion;
   } else if (resource.hasStatus) {
     if (old.status === undefined) delete object.status;
-    else object.status = structuredClone(old.status);
+    else object.status = clonePlain(old.status);
   }
   const meta: ObjectMeta = object.metadata;
   const oldMeta = old.metadata;
@@ -150,6 +146,24 @@ export function prepareForUpdate(
     delete meta.generation;
   }
   dropEmptyMetaCollections(meta);
+  return object;
+}
+
+/**
+ * `{ ...structuredClone(old), status: incoming.status }`, with the metadata of `incoming` (but the stored labels)
+ * where the strategy says so, copying only the members that are kept: the stored status is replaced anyway.
+ */
+function statusWriteBase(old: KubeObject, incoming: KubeObject, keepIncomingMetadata: boolean): KubeObject {
+  const object = {} as KubeObject;
+  for (const key of Object.keys(old)) {
+    if (key === 'status' || (key === 'metadata' && keepIncomingMetadata)) (object as Record<string, unknown>)[key] = undefined;
+    else (object as Record<string, unknown>)[key] = clonePlain((old as Record<string, unknown>)[key]);
+  }
+  object.status = incoming.status;
+  if (keepIncomingMetadata) {
+    object.metadata = { ...clonePlain(incoming.metadata), labels: clonePlain(old.metadata.labels) };
+    if (object.metadata.labels === undefined) delete object.metadata.labels;
+  }
   return object;
 }
 
@@ -195,5 +209,5 @@ export function shouldDeleteDuringUpdate(resource: Resource, object: KubeObject,
   const released =
     !!meta.deletionTimestamp && (!meta.finalizers || meta.finalizers.length === 0) && (meta.deletionGracePeriodSeconds ?? 0) === 0;
   // onDelete may mark the object it is given (a namespace's Terminating phase): it only answers here.
-  return released && resource.strategy.onDelete?.(structuredClone(object), { now }) !== 'keep';
+  return released && resource.strategy.onDelete?.(clonePlain(object), { now }) !== 'keep';
 }

@@ -1,5 +1,5 @@
 // The update and patch verbs: read, transform, carry system fields, validate, compare-and-swap, retry on races.
-import { deepEqual } from '../../meta/deep-equal.js';
+import { clonePlain, deepEqual } from '../../meta/deep-equal.js';
 import { errors } from '../../meta/errors.js';
 import type { KubeObject } from '../../meta/types.js';
 import type { StoredRecord } from '../../store/types.js';
@@ -35,7 +35,7 @@ export async function updateObject(
     return { view: await createObject(ctx, resource, namespace, object, options), created: true };
   }
   // The body was decoded, type-checked and field-validated above; each attempt only needs its own copy.
-  const view = await guaranteedUpdate(ctx, resource, namespace, name, () => structuredClone(object), options, true);
+  const view = await guaranteedUpdate(ctx, resource, namespace, name, () => clonePlain(object), options, true);
   return { view, created: false };
 }
 
@@ -71,7 +71,7 @@ export async function guaranteedUpdate(
     const old = current.object as KubeObject;
     const incoming = prechecked
       ? (transform(old) as KubeObject)
-      : checkBody(resource, transform(structuredClone(old) as KubeObject), 'patch', {
+      : checkBody(resource, transform(clonePlain(old) as KubeObject), 'patch', {
           ...options,
           fieldScan: undefined,
           warnings: attempt === 0 ? options.warnings : undefined,
