@@ -18,6 +18,9 @@ const quick = args.includes('--quick');
 const save = args.includes('--save');
 const onlyIndex = args.indexOf('--only');
 const only = onlyIndex >= 0 ? args[onlyIndex + 1]!.split(',') : undefined;
+const operationsIndex = args.indexOf('--operations');
+/** HTTP operations to run instead of the section's list, e.g. `--operations get-configmap,create-pod`. */
+const operations = operationsIndex >= 0 ? args[operationsIndex + 1]!.split(',') : undefined;
 const resultsDir = join(repoRoot, 'bench', 'results');
 const resultsFile = join(resultsDir, quick ? 'quick.json' : 'latest.json');
 const tolerance = 0.4;
@@ -38,14 +41,14 @@ type Section = { name: string; run: (calibrationMs: number) => Promise<Row[]> };
 const sections: Section[] = quick
   ? [
       { name: 'startup', run: () => startupRows({ inProcessRuns: 10, cliRuns: 3, resetRuns: 5 }) },
-      { name: 'http', run: () => httpRows({ concurrencies: [16], durationMs: 700, only: ['get-configmap', 'create-configmap', 'patch-strategic-pod'] }) },
+      { name: 'http', run: () => httpRows({ concurrencies: [16], durationMs: 700, only: operations ?? ['get-configmap', 'create-configmap', 'patch-strategic-pod'] }) },
       { name: 'list', run: () => listRows({ pods: 2_000, runs: 3 }) },
       { name: 'watch', run: () => watchRows({ watchers: 200, updates: 200 }) },
       { name: 'cluster', run: (calibrationMs) => clusterRows({ nodes: 20, deployments: 10, replicas: 50, bigDeployment: 100, calibrationMs }) },
     ]
   : [
       { name: 'startup', run: () => startupRows({ inProcessRuns: 20, cliRuns: 10, resetRuns: 10 }) },
-      { name: 'http', run: () => httpRows({ concurrencies: [1, 16, 64], durationMs: 1_000 }) },
+      { name: 'http', run: () => httpRows({ concurrencies: [1, 16, 64], durationMs: 1_000, only: operations }) },
       { name: 'list', run: () => listRows({ pods: 10_000, runs: 5 }) },
       { name: 'watch', run: () => watchRows({ watchers: 1_000, updates: 1_000 }) },
       { name: 'cluster', run: (calibrationMs) => clusterRows({ nodes: 1_000, deployments: 100, replicas: 1_000, bigDeployment: 1_000, calibrationMs }) },

@@ -25,7 +25,9 @@ export interface ServerProcess {
 /** Starts the kubefake CLI on a free port and resolves once it prints its serving line. */
 export function startKubefake(args: string[] = []): Promise<ServerProcess> {
   const kubeconfig = join(tmpdir(), `kubefake-bench-${process.pid}-${Math.random().toString(36).slice(2)}.yaml`);
-  const child = spawn(process.execPath, [cliPath, '--port', '0', '--log-level', 'warn', '--kubeconfig', kubeconfig, ...args], {
+  // KUBEFAKE_BENCH_NODE_ARGS profiles the server, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof".
+  const nodeArgs = process.env.KUBEFAKE_BENCH_NODE_ARGS?.split(' ').filter(Boolean) ?? [];
+  const child = spawn(process.execPath, [...nodeArgs, cliPath, '--port', '0', '--log-level', 'warn', '--kubeconfig', kubeconfig, ...args], {
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   return waitForLine(child, /serving on (http\S+)/);
