@@ -1,6 +1,7 @@
 // The default in-memory Store backend: a key map, one revision counter, an event ring and synchronous fan-out.
 import { EventHistory } from './event-history.js';
 import { Record_ } from './record.js';
+import { WatcherIndex } from './watcher-index.js';
 import { ArrayKeys, SortedKeys, upperBound, upperBoundAfter, type KeyIndex } from './sorted-keys.js';
 import {
   StoreError,
@@ -36,7 +37,7 @@ export class MemoryStore implements Store {
   private revision = 0;
   private readonly history: EventHistory;
   private readonly versioner: Versioner;
-  private watchers: Watcher[] = [];
+  private readonly watchers = new WatcherIndex<Watcher>();
   private pending: StoreEvent[] = [];
   private delivering = false;
 
@@ -124,12 +125,12 @@ export class MemoryStore implements Store {
       if (event.record.key.startsWith(prefix) && (!watcher.filter || watcher.filter(event))) listener(event);
     }
     // Events committed while replaying (by a re-entrant listener) are still in `pending` and reach this watcher too.
-    if (!watcher.stopped) this.watchers.push(watcher);
+    if (!watcher.stopped) this.watchers.add(watcher);
     return {
       stop: () => {
         if (watcher.stopped) return;
         watcher.stopped = true;
-        this.watchers = this.watchers.filter((w) => w !== watcher);
+        this.watchers.remove(watcher);
       },
     };
   }
@@ -139,7 +140,7 @@ export class MemoryStore implements Store {
   }
 
   async close(): Promise<void> {
-    this.watchers = [];
+    this.watchers.clear();
   }
 
   private current(key: string, expectedRevision: number | undefined): StoredRecord {
@@ -168,12 +169,11 @@ export class MemoryStore implements Store {
   }
 
   private fanOut(event: StoreEvent): void {
-    const key = event.record.key;
-    for (const watcher of this.watchers) {
-      if (watcher.stopped || !key.startsWith(watcher.prefix)) continue;
-      if (watcher.filter && !watcher.filter(event)) continue;
+    this.watchers.forKey(event.record.key, (watcher) => {
+      if (watcher.stopped) return;
+      if (watcher.filter && !watcher.filter(event)) return;
       watcher.listener(event);
-    }
+    });
   }
 
   /** The key → record view of `prefix` at a past revision: today's state with later events undone. */
