@@ -1,7 +1,7 @@
 // The fake kubelet: runs every pod bound to a simulated node through the stage lifecycle and reports it as upstream would.
 import { fnv32a } from '../controllers/shared/pod-util.js';
 import { errorCode } from '../controllers/shared/api-errors.js';
-import { keyOf, splitKey, type Controller, type ControllerContext, type SharedInformer } from '../controllers/runtime/index.js';
+import { keyOf, podsOnNode, splitKey, type Controller, type ControllerContext, type SharedInformer } from '../controllers/runtime/index.js';
 import { deepEqual } from '../meta/deep-equal.js';
 import type { KubeObject } from '../meta/types.js';
 import { isNodeSimulated } from './node-template.js';
@@ -10,7 +10,7 @@ import { KubeletEventRecorder } from './pod-events.js';
 import { PodIpAllocator } from './pod-ip.js';
 import { buildRuntime, type NodeFacts, type PodRuntime } from './pod-runtime.js';
 import { generatePodStatus } from './pod-status.js';
-import { isTerminalPhase, podSpec, podStatus } from './pod-types.js';
+import { isTerminalPhase, podSpec, podStatus, type PodStatus } from './pod-types.js';
 import { PodWorld, type KubeletState } from './pod-world.js';
 import { copyStageMemory, newStageMemory, runStages, type Stage, type StageMemory } from './stage-engine.js';
 import { defaultStages, defaultTimings, type KubeletTimings } from './stages.js';
@@ -85,7 +85,7 @@ export function kubeletController(options: KubeletOptions = {}): Controller {
     if (podSpec(pod).nodeName) ctx.enqueue(pod);
   };
   const enqueueNodePods = (node: KubeObject) => {
-    for (const pod of pods.list()) if (podSpec(pod).nodeName === node.metadata.name) ctx.enqueue(pod);
+    for (const pod of podsOnNode(pods, node.metadata.name ?? '')) ctx.enqueue(pod);
   };
   const forget = (pod: KubeObject) => {
     const uid = pod.metadata.uid ?? '';
@@ -102,9 +102,9 @@ export function kubeletController(options: KubeletOptions = {}): Controller {
   const seedNode = (node: NodeFacts) => {
     if (seededNodes.has(node.name)) return;
     seededNodes.add(node.name);
-    for (const pod of pods.list()) {
+    for (const pod of podsOnNode(pods, node.name)) {
       const status = podStatus(pod);
-      if (podSpec(pod).nodeName !== node.name || podSpec(pod).hostNetwork || isTerminalPhase(status.phase) || !status.podIPs?.length) continue;
+      if (podSpec(pod).hostNetwork || isTerminalPhase(status.phase) || !status.podIPs?.length) continue;
       state.ips.reserve(node.name, node.podCIDRs, pod.metadata.uid ?? '', status.podIPs.map((p) => p.ip));
     }
   };
@@ -121,11 +121,12 @@ export function kubeletController(options: KubeletOptions = {}): Controller {
    * Writes the kubelet's status onto the freshest pod, as the status manager merges onto what it GETs: conditions
    * others own are kept. Returns the written pod, or undefined when the pod is gone or was replaced.
    */
-  const writeStatus = async (rt: PodRuntime, from: KubeObject, now: number): Promise<KubeObject | undefined> => {
+  const writeStatus = async (rt: PodRuntime, from: KubeObject, now: number, generated: PodStatus): Promise<KubeObject | undefined> => {
     let base = from;
     for (let attempt = 0; ; attempt++) {
       rt.pod = base;
-      const status = generatePodStatus(rt, now);
+      // The world generated the status for `from` after its last transition; a re-read base needs it afresh.
+      const status = attempt === 0 ? generated : generatePodStatus(rt, now);
       if (deepEqual(status, base.status)) return base;
       try {
         return await ctx.client.update('v1', 'pods', base.metadata.namespace, { ...base, status }, { subresource: 'status', fieldManager: 'kubelet' });
@@ -178,7 +179,7 @@ export function kubeletController(options: KubeletOptions = {}): Controller {
       const now = ctx.clock.now();
       const world = new PodWorld(buildRuntime(pod, facts), now, state, memory);
       const run = runStages(stages, world, memory, now);
-      const result = await writeStatus(world.rt, pod, now);
+      const result = await writeStatus(world.rt, pod, now, world.current().status as PodStatus);
       if (!result) {
         if (!pods.get(key) || pods.get(key)?.metadata.uid !== uid) forget(pod);
         return;

@@ -4,6 +4,7 @@ import type { KubeObject } from '../../meta/types.js';
 import { controllerOf, ownerKeyFor, type Controller, type ControllerContext } from '../runtime/controller.js';
 import { ControllerExpectations } from '../runtime/expectations.js';
 import { keyOf, type SharedInformer } from '../runtime/informer.js';
+import { inNamespace } from '../runtime/indexes.js';
 import { cleanupHistory, constructHistory, dsSpec, hashLabel } from './daemonset-history.js';
 import { countDaemonPods, FailedPodsBackoff, manage, type DaemonCounts, type DaemonEnv } from './daemonset-pods.js';
 import { nodeShouldRunDaemonPod } from './daemonset-scheduling.js';
@@ -149,7 +150,7 @@ export function daemonSetController(): Controller {
       requeueAfter: (ms) => (requeue = requeue === undefined ? ms : Math.min(requeue, ms)),
       daemonPods: (owner) =>
         claimObjects(
-          pods.list().filter((p) => p.metadata.namespace === owner.metadata.namespace),
+          inNamespace(pods, owner.metadata.namespace),
           { client: ctx.client, owner, ownerResource: 'daemonsets', selector: parsed, apiVersion: 'v1', resource: 'pods' },
         ),
     };

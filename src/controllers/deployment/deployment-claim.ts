@@ -9,7 +9,7 @@ export interface ReplicaSetClaim {
   deps: DeploymentDeps;
   d: Deployment;
   selector: LabelSelector;
-  /** Every ReplicaSet in the cache: owned ones that no longer match must be seen to be released. */
+  /** The deployment's own ReplicaSets and its namespace's orphans: owned ones that no longer match must be seen to be released. */
   candidates: ReplicaSet[];
 }
 

@@ -145,10 +145,13 @@ export function semanticEqual(a: unknown, b: unknown): boolean {
   return true;
 }
 
+/** The template with its labels minus pod-template-hash; shallow, as every sync compares templates and copies add up. */
 function withoutHashLabel(template: PodTemplateSpec | undefined): PodTemplateSpec {
-  const copy = structuredClone(template ?? {});
-  if (copy.metadata?.labels) delete copy.metadata.labels[podTemplateHashLabel];
-  return copy;
+  const t = template ?? {};
+  const labels = t.metadata?.labels;
+  if (!labels || !Object.hasOwn(labels, podTemplateHashLabel)) return t;
+  const { [podTemplateHashLabel]: _hash, ...rest } = labels;
+  return { ...t, metadata: { ...t.metadata, labels: rest } };
 }
 
 /**

@@ -2,7 +2,7 @@
 import { cloneJson, deepEqual } from '../../meta/deep-equal.js';
 import { labelSelectorFromObject, type LabelSelector } from '../../meta/label-selector.js';
 import type { KubeObject } from '../../meta/types.js';
-import { controllerOf, ownerKeyFor, type Controller, type ControllerContext, type SharedInformer } from '../runtime/index.js';
+import { controlledBy, controlledByOrOrphans, controllerOf, ownerKeyFor, type Controller, type ControllerContext, type SharedInformer } from '../runtime/index.js';
 import { getRollbackTo } from './deployment-annotations.js';
 import { claimReplicaSets, type ReplicaSetClaim } from './deployment-claim.js';
 import { isNamespaceTerminating, updateDeploymentStatus, type DeploymentDeps } from './deployment-client.js';
@@ -118,8 +118,8 @@ class DeploymentController {
   private ownedReplicaSets(d: Deployment): ReplicaSet[] {
     const selector = selectorOf(d);
     if (!selector) return [];
-    return (this.deps.replicaSets.list() as ReplicaSet[]).filter(
-      (rs) => rs.metadata.namespace === d.metadata.namespace && selector.matches(rs.metadata.labels) && controllerOf(rs)?.uid === d.metadata.uid,
+    return (controlledBy(this.deps.replicaSets, d.metadata.uid ?? '') as ReplicaSet[]).filter(
+      (rs) => rs.metadata.namespace === d.metadata.namespace && selector.matches(rs.metadata.labels),
     );
   }
 
@@ -128,10 +128,10 @@ class DeploymentController {
     const podMap: PodMap = new Map(rsList.map((rs) => [rs.metadata.uid!, []]));
     const selector = selectorOf(d);
     if (!selector) return podMap;
-    for (const pod of this.deps.pods.list()) {
-      if (pod.metadata.namespace !== d.metadata.namespace || !selector.matches(pod.metadata.labels)) continue;
-      const ref = controllerOf(pod);
-      if (ref) podMap.get(ref.uid)?.push(pod);
+    for (const [uid, list] of podMap) {
+      for (const pod of controlledBy(this.deps.pods, uid)) {
+        if (pod.metadata.namespace === d.metadata.namespace && selector.matches(pod.metadata.labels)) list.push(pod);
+      }
     }
     return podMap;
   }
@@ -162,9 +162,11 @@ class DeploymentController {
     }
     const selector = selectorOf(d);
     if (!selector) throw new Error(`deployment ${key} has invalid label selector`);
-    const claim: ReplicaSetClaim = { deps, d, selector, candidates: this.deps.replicaSets.list() as ReplicaSet[] };
+    const candidates = controlledByOrOrphans(this.deps.replicaSets, d.metadata.uid ?? '', d.metadata.namespace) as ReplicaSet[];
+    const claim: ReplicaSetClaim = { deps, d, selector, candidates };
     const rsList = await claimReplicaSets(claim);
-    const podMap = this.podMapFor(d, rsList);
+    // Only a Recreate rollout reads the pods; taken here all the same, so it sees them as of the claim, as upstream.
+    const podMap = d.spec.strategy?.type === 'Recreate' ? this.podMapFor(d, rsList) : undefined;
 
     if (d.metadata.deletionTimestamp) return syncStatusOnly(deps, d, rsList);
     await checkPausedConditions(deps, d);
@@ -174,7 +176,7 @@ class DeploymentController {
     if (await isScalingEvent(deps, d, rsList)) return sync(deps, d, rsList);
     switch (d.spec.strategy?.type) {
       case 'Recreate':
-        return rolloutRecreate(deps, d, rsList, podMap);
+        return rolloutRecreate(deps, d, rsList, podMap!);
       case 'RollingUpdate':
         return rolloutRolling(deps, d, rsList);
     }

@@ -2,6 +2,7 @@
 import type { KubeObject } from '../../meta/types.js';
 import { labelSelectorFromObject, type LabelSelector } from '../../meta/label-selector.js';
 import type { Controller, ControllerContext, ReconcileResult, SharedInformer } from '../runtime/index.js';
+import { inNamespace } from '../runtime/index.js';
 import { fieldManager } from '../shared/statefulset-daemonset-common.js';
 import { expectedPodCount, type ExpectedPods, type ScaleSources } from './disruption-scale.js';
 import { enqueueIfStaleCondition, stalePodKeyPrefix, syncStalePodDisruption } from './disruption-stale-condition.js';
@@ -47,7 +48,7 @@ export function disruptionController(): Controller {
   /** getPodsForPdb: a selector that does not parse fails the sync with the parser's error. */
   const podsFor = (pdb: KubeObject): KubeObject[] => {
     const selector = labelSelectorFromObject((pdb.spec as { selector?: never } | undefined)?.selector);
-    return pods.list().filter((p) => p.metadata.namespace === pdb.metadata.namespace && selector.matches(p.metadata.labels));
+    return inNamespace(pods, pdb.metadata.namespace).filter((p) => selector.matches(p.metadata.labels));
   };
 
   const writeStatus = (pdb: KubeObject, status: PdbStatus) =>

@@ -14,7 +14,7 @@ import {
   TriggerTimeTracker,
 } from '../shared/service-endpoints.js';
 import type { Controller, ControllerContext, ReconcileResult, SharedInformer } from '../runtime/index.js';
-import { splitKey } from '../runtime/index.js';
+import { inNamespace, splitKey } from '../runtime/index.js';
 import { maxEndpointsCapacity, subsetsFor, totalAddresses, truncateSubsets, type EndpointSubset } from './endpoints-subsets.js';
 
 /** Marks the Endpoints this controller writes (KEP-4974), so they can be told from hand-made ones. */
@@ -100,7 +100,7 @@ export function endpointsController(): Controller {
       const spec = serviceSpec(svc);
       // ExternalName Services and Services without a selector get no Endpoints from here (users write their own).
       if (spec.type === 'ExternalName' || !hasSelector(svc)) return;
-      const selected = podsSelectedBy(svc, pods.list());
+      const selected = podsSelectedBy(svc, inNamespace(pods, svc.metadata.namespace));
       // Computed on every sync, so the tracker remembers this state even when nothing is written.
       const triggerTime = triggerTimes.compute(svc, selected);
       const subsets = subsetsFor(svc, selected);

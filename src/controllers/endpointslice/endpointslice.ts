@@ -11,7 +11,7 @@ import {
   TriggerTimeTracker,
 } from '../shared/service-endpoints.js';
 import type { Controller, ControllerContext, ReconcileResult, SharedInformer } from '../runtime/index.js';
-import { splitKey } from '../runtime/index.js';
+import { inNamespace, splitKey } from '../runtime/index.js';
 import { endpointSliceControllerName, managedByLabel, serviceNameLabel } from './endpointslice-desired.js';
 import { planSlices, type SlicePlan } from './endpointslice-reconciler.js';
 
@@ -122,7 +122,7 @@ export function endpointSliceController(): Controller {
       const spec = serviceSpec(svc);
       if (spec.type === 'ExternalName' || !hasSelector(svc)) return;
       const { namespace, name } = splitKey(key);
-      const selected = podsSelectedBy(svc, pods.list());
+      const selected = podsSelectedBy(svc, inNamespace(pods, svc.metadata.namespace));
       const existing = slices
         .list()
         .filter((s) => s.metadata.namespace === namespace && s.metadata.labels?.[serviceNameLabel] === name && managedByUs(s))

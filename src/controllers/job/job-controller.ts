@@ -7,7 +7,7 @@ import { removeTrackingFinalizer, isNotFound } from './job-pod-control.js';
 import { FinalizerExpectations, type JobControllerState } from './job-state.js';
 import { syncJob } from './job-sync.js';
 import { hasJobTrackingFinalizer, isJobFinished, jobSpec, jobStatus, managedByExternalController } from './job-util.js';
-import { type Controller, type ControllerContext, ControllerExpectations, controllerOf, keyOf, splitKey } from '../runtime/index.js';
+import { type Controller, type ControllerContext, ControllerExpectations, controlledBy, controllerOf, keyOf, splitKey } from '../runtime/index.js';
 
 export interface JobControllerOptions {
   /**
@@ -51,9 +51,8 @@ export function jobController(options: JobControllerOptions = {}): Controller {
 
   /** Enqueues the pods a finished or deleted Job still holds with a finalizer, for the orphan cleanup. */
   const cleanupPodFinalizers = (job: KubeObject) => {
-    for (const pod of state!.pods.list()) {
-      if (pod.metadata.namespace !== job.metadata.namespace) continue;
-      if (controllerOf(pod)?.uid === job.metadata.uid && hasJobTrackingFinalizer(pod)) enqueueOrphanPod(pod);
+    for (const pod of controlledBy(state!.pods, job.metadata.uid ?? '')) {
+      if (pod.metadata.namespace === job.metadata.namespace && hasJobTrackingFinalizer(pod)) enqueueOrphanPod(pod);
     }
   };
 

@@ -28,7 +28,7 @@ import {
   podStatus,
 } from './job-util.js';
 import { isPodActive, isPodReady, podPhase } from '../shared/pod-util.js';
-import { splitKey } from '../runtime/index.js';
+import { inNamespace, splitKey } from '../runtime/index.js';
 
 /** Pods that finished since the last count: they still carry the finalizer and are not in uncountedTerminatedPods. */
 function newFinishedPods(ctx: SyncJobContext): { succeeded: KubeObject[]; failed: KubeObject[] } {
@@ -125,7 +125,7 @@ export async function syncJob(state: JobControllerState, key: string): Promise<v
   const pods = await claimJobPods(
     state.ctx,
     job,
-    state.pods.list().filter((p) => p.metadata.namespace === namespace),
+    inNamespace(state.pods, namespace),
   );
   const activePods = pods.filter(isPodActive);
   const ctx: SyncJobContext = {

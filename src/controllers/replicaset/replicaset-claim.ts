@@ -36,6 +36,12 @@ export async function claimPods(rc: ReplicaContext, owner: KubeObject, selector:
   const claimed: KubeObject[] = [];
   const errors: unknown[] = [];
   for (const pod of pods) {
+    // Already ours and still selected, the usual case: no write to make, so no await either (syncs walk every pod).
+    const ref = controllerOf(pod);
+    if (ref && ref.uid === owner.metadata.uid && selector.matches(pod.metadata.labels)) {
+      claimed.push(pod);
+      continue;
+    }
     try {
       if (await claimPod(rc, owner, selector, pod, recheckOwner)) claimed.push(pod);
     } catch (err) {

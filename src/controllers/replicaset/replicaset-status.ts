@@ -32,8 +32,9 @@ export function statusOf(owner: KubeObject): ReplicaStatus {
   return (owner.status ?? {}) as ReplicaStatus;
 }
 
-function hasAllLabels(labels: Record<string, string> | undefined, required: Record<string, string>): boolean {
-  return Object.entries(required).every(([k, v]) => labels?.[k] === v);
+function hasAllLabels(labels: Record<string, string> | undefined, required: [string, string][]): boolean {
+  for (const [k, v] of required) if (labels?.[k] !== v) return false;
+  return true;
 }
 
 /**
@@ -49,7 +50,7 @@ export function calculateStatus(
   now: number,
 ): ReplicaStatus {
   const status: ReplicaStatus = structuredClone(statusOf(owner));
-  const templateLabels = specOf(owner).template?.metadata?.labels ?? {};
+  const templateLabels = Object.entries(specOf(owner).template?.metadata?.labels ?? {});
   const minReadySeconds = minReadySecondsOf(owner);
   let fullyLabeled = 0;
   let ready = 0;

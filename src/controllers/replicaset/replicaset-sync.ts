@@ -6,6 +6,7 @@ import { isPodActive, podFromTemplate, podPhase } from '../shared/pod-util.js';
 import type { ReconcileResult } from '../runtime/controller.js';
 import { controllerOf } from '../runtime/controller.js';
 import { keyOf } from '../runtime/informer.js';
+import { controlledByOrOrphans, inNamespace } from '../runtime/indexes.js';
 import { claimPods } from './replicaset-claim.js';
 import { isControlledBy, podKeyOf, selectorOrUndefined, withTypeMeta, type ReplicaContext } from './replicaset-context.js';
 import { desiredReplicas, specOf } from './replicaset-kind.js';
@@ -44,11 +45,7 @@ export async function syncReplicas(rc: ReplicaContext, key: string): Promise<Rec
   }
   const namespace = owner.metadata.namespace;
   // Ours or nobody's: pods another controller owns never count, whatever their labels.
-  const candidates = rc.pods.list().filter((pod) => {
-    if (pod.metadata.namespace !== namespace) return false;
-    const ref = controllerOf(pod);
-    return !ref || ref.uid === owner.metadata.uid;
-  });
+  const candidates = controlledByOrOrphans(rc.pods, owner.metadata.uid ?? '', namespace);
   const active = await claimPods(rc, owner, selector, candidates.filter(isPodActive));
   const terminating = rc.kind.reportsTerminatingReplicas
     ? candidates.filter((pod) => isTerminating(pod) && isControlledBy(pod, owner) && selector.matches(pod.metadata.labels))
@@ -153,8 +150,8 @@ function relatedPods(rc: ReplicaContext, owner: KubeObject): KubeObject[] {
     if (controllerOf(sibling)?.uid !== ref.uid) continue;
     const selector = selectorOrUndefined(rc, sibling);
     if (!selector) continue;
-    for (const pod of rc.pods.list()) {
-      if (pod.metadata.namespace !== sibling.metadata.namespace || !selector.matches(pod.metadata.labels)) continue;
+    for (const pod of inNamespace(rc.pods, sibling.metadata.namespace)) {
+      if (!selector.matches(pod.metadata.labels)) continue;
       if (seen.has(pod.metadata.uid!)) continue;
       seen.add(pod.metadata.uid!);
       related.push(pod);

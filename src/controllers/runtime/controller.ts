@@ -1,6 +1,7 @@
 // Controllers and the manager that runs them: enable/disable by name, workers over a work queue, and settle().
 import type { InProcessClient } from '../../client/client.js';
 import type { Clock } from '../../clock/clock.js';
+import { workSlicer, type WorkSlicer } from '../../clock/work-slicer.js';
 import type { KubeObject, OwnerReference } from '../../meta/types.js';
 import { ClientEventRecorder, type EventRecorder } from './event-recorder.js';
 import { InformerFactory, keyOf, type SharedInformer } from './informer.js';
@@ -127,6 +128,8 @@ export class ControllerManager {
   private readonly runners = new Map<string, Runner>();
   private readonly tracked = new Set<Promise<unknown>>();
   private readonly logError: (err: unknown) => void;
+  /** Workers resume on a microtask, but after a few milliseconds of continuous work only once I/O and timers had a turn. */
+  private readonly slicer: WorkSlicer;
   private running = false;
   private stopped = false;
   /** Set only while settle() runs, to catch a key that is reconciled over and over. */
@@ -135,6 +138,7 @@ export class ControllerManager {
   constructor(private readonly options: ControllerManagerOptions) {
     this.logError = options.logError ?? ((err) => console.error('kubefake: controller error:', err));
     this.informers = options.informers ?? new InformerFactory(options.client, options.clock, { logError: this.logError });
+    this.slicer = workSlicer(options.clock);
     const entries = parseControllerSpec(options.spec ?? '*');
     const known = new Set(options.controllers.map((c) => c.name));
     for (const e of entries) {
@@ -281,11 +285,14 @@ export class ControllerManager {
     };
   }
 
-  /** Workers start on a microtask, never inside the informer callback that added the key (that runs mid-write). */
+  /**
+   * Workers start on a microtask, never inside the informer callback that added the key (that runs mid-write). Busy
+   * controllers otherwise chain microtasks for as long as there is work, and an HTTP request or a timer would wait.
+   */
   private schedulePump(runner: Runner): void {
     if (runner.pumpScheduled || !this.running) return;
     runner.pumpScheduled = true;
-    queueMicrotask(() => {
+    this.slicer.schedule(() => {
       runner.pumpScheduled = false;
       this.pump(runner);
     });

@@ -1,4 +1,4 @@
-// The event recorder: upstream's Event shape, repeats counted on one Event, cluster-scoped objects in `default`.
+// The event recorder: upstream's Event shape, repeats counted on one Event, similar ones combined, spam dropped.
 import { startCluster, type Cluster } from '../../cluster.js';
 import { VirtualClock } from '../../clock/virtual-clock.js';
 import type { KubeObject } from '../../meta/types.js';
@@ -55,4 +55,48 @@ test('a repeat later moves lastTimestamp; a cluster-scoped object records in def
   const looked = (await cluster.client.list('v1', 'events', 'default')).items.filter((e) => (e as unknown as { reason: string }).reason === 'Looked');
   expect(looked).toHaveLength(1);
   expect(looked[0]).toMatchObject({ count: 2, firstTimestamp: '2026-05-01T12:00:00Z', lastTimestamp: '2026-05-01T12:01:30Z' });
+});
+
+async function eventsAbout(name: string): Promise<Record<string, unknown>[]> {
+  const events = (await cluster.client.list('v1', 'events', 'default')).items as unknown as Record<string, unknown>[];
+  return events.filter((e) => (e.involvedObject as { name: string }).name === name);
+}
+
+test('from the 10th distinct message of one reason on, similar events share one combined Event', async () => {
+  const cm = await cluster.client.create('v1', 'configmaps', 'default', { metadata: { name: 'many' } } as KubeObject);
+  for (let i = 1; i <= 12; i++) recorder.event(cm, 'Normal', 'Made', `made thing ${i}`);
+  // A message already among the last nine is no new message: it is recorded as an Event of its own, as upstream does.
+  recorder.event(cm, 'Normal', 'Made', 'made thing 12');
+  await flush();
+  const events = await eventsAbout('many');
+  expect(events.filter((e) => !String(e.message).startsWith('(combined')).map((e) => `${e.message} x${e.count}`)).toEqual(
+    [1, 2, 3, 4, 5, 6, 7, 8, 9, 12].map((i) => `made thing ${i} x1`),
+  );
+  const combined = events.filter((e) => String(e.message).startsWith('(combined'));
+  expect(combined).toHaveLength(1);
+  expect(combined[0]).toMatchObject({ count: 3, message: '(combined from similar events): made thing 12', reason: 'Made' });
+});
+
+test('past a burst of 25 Events about one object the rest are dropped, and one more gets through every 5 minutes', async () => {
+  const cm = await cluster.client.create('v1', 'configmaps', 'default', { metadata: { name: 'noisy' } } as KubeObject);
+  for (let i = 1; i <= 30; i++) recorder.event(cm, 'Normal', 'Tick', 'tick');
+  await flush();
+  let events = await eventsAbout('noisy');
+  expect(events).toHaveLength(1);
+  // 25 writes (one create, 24 patches); the 5 dropped repeats are not lost from the count, only not written yet.
+  expect(events[0]!.count).toBe(25);
+  recorder.event(cm, 'Normal', 'Tick', 'tick');
+  await flush();
+  expect((await eventsAbout('noisy'))[0]!.count).toBe(25);
+  clock.advance(300_000);
+  recorder.event(cm, 'Normal', 'Tick', 'tick');
+  recorder.event(cm, 'Normal', 'Tick', 'tick');
+  await flush();
+  events = await eventsAbout('noisy');
+  expect(events[0]!.count).toBe(32);
+  // Another object has a bucket of its own.
+  const other = await cluster.client.create('v1', 'configmaps', 'default', { metadata: { name: 'quiet' } } as KubeObject);
+  recorder.event(other, 'Normal', 'Tick', 'tick');
+  await flush();
+  expect((await eventsAbout('quiet'))[0]).toMatchObject({ count: 1 });
 });

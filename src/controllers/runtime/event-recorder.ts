@@ -1,7 +1,8 @@
-// Records core/v1 Events about objects as client-go's legacy recorder does, counting repeats instead of duplicating.
+// Records core/v1 Events about objects as client-go's legacy recorder does: repeats counted, similar ones combined.
 import type { InProcessClient } from '../../client/client.js';
 import { rfc3339, type Clock } from '../../clock/clock.js';
 import type { KubeObject } from '../../meta/types.js';
+import { EventCorrelator } from './event-correlator.js';
 
 export type EventType = 'Normal' | 'Warning';
 
@@ -14,6 +15,7 @@ interface Recorded {
   namespace: string;
   /** Set once the Event exists; repeats then patch its count. */
   name?: string;
+  /** Times the event was observed, dropped ones included: upstream's correlator counts on observing, not on writing. */
   count: number;
   /** Writes for one key run one after another, so a burst of repeats becomes one Event with a count. */
   chain: Promise<void>;
@@ -30,6 +32,7 @@ const maxRemembered = 4096;
 
 export class ClientEventRecorder implements EventRecorder {
   private readonly seen = new Map<string, Recorded>();
+  private readonly correlator = new EventCorrelator();
 
   constructor(
     private readonly client: InProcessClient,
@@ -39,21 +42,30 @@ export class ClientEventRecorder implements EventRecorder {
     private readonly logError: (err: unknown) => void,
   ) {}
 
+  /**
+   * As client-go's correlator: the 10th distinct message of one reason about one object (within ten minutes) and
+   * every later one go to a single combined Event, and past a burst of 25 Events about one object a source is held
+   * to one every five minutes; the rest are dropped, so a ReplicaSet creating 1,000 pods does not write 1,000 Events.
+   */
   event(obj: KubeObject, type: EventType, reason: string, message: string): void {
     const meta = obj.metadata;
-    const key = [obj.apiVersion, obj.kind, meta.namespace ?? '', meta.name, meta.uid, type, reason, message].join('\u0000');
-    const entry = this.seen.get(key) ?? { namespace: meta.namespace || 'default', count: 0, chain: Promise.resolve() };
-    const now = rfc3339(this.clock.now());
-    entry.chain = entry.chain.then(() => this.write(entry, obj, type, reason, message, now)).catch((err) => this.logError(err));
-    this.remember(key, entry);
+    const at = this.clock.now();
+    const sourceAndObject = [this.component, obj.kind, meta.namespace ?? '', meta.name, meta.uid, obj.apiVersion].join('\u0000');
+    const correlated = this.correlator.aggregate({ sourceAndObject, type, reason, message }, at);
+    const entry = this.seen.get(correlated.key) ?? { namespace: meta.namespace || 'default', count: 0, chain: Promise.resolve() };
+    this.remember(correlated.key, entry);
+    const count = ++entry.count;
+    if (!this.correlator.allow(sourceAndObject, at)) return;
+    const now = rfc3339(at);
+    entry.chain = entry.chain.then(() => this.write(entry, obj, type, reason, correlated.message, count, now)).catch((err) => this.logError(err));
     this.track(entry.chain);
   }
 
-  private async write(entry: Recorded, obj: KubeObject, type: EventType, reason: string, message: string, now: string): Promise<void> {
+  private async write(entry: Recorded, obj: KubeObject, type: EventType, reason: string, message: string, count: number, now: string): Promise<void> {
     if (entry.name !== undefined) {
       try {
-        await this.client.patch('v1', 'events', entry.namespace, entry.name, 'merge', { count: entry.count + 1, lastTimestamp: now });
-        entry.count++;
+        // The message too: a combined Event shows the latest of the messages it stands for.
+        await this.client.patch('v1', 'events', entry.namespace, entry.name, 'merge', { count, lastTimestamp: now, message });
         return;
       } catch (err) {
         // The event expired or was deleted: record it afresh, as the correlator does after a failed patch.
@@ -62,7 +74,7 @@ export class ClientEventRecorder implements EventRecorder {
     }
     const meta = obj.metadata;
     const name = `${meta.name}.${this.nextNanos().toString(16)}`;
-    await this.client.create('v1', 'events', entry.namespace, {
+    const event = {
       apiVersion: 'v1',
       kind: 'Event',
       metadata: { name, namespace: entry.namespace },
@@ -79,14 +91,14 @@ export class ClientEventRecorder implements EventRecorder {
       source: { component: this.component },
       firstTimestamp: now,
       lastTimestamp: now,
-      count: 1,
+      count,
       type,
       eventTime: null,
       reportingComponent: this.component,
       reportingInstance: '',
-    } as unknown as KubeObject);
+    } as unknown as KubeObject;
+    await this.client.create('v1', 'events', entry.namespace, event);
     entry.name = name;
-    entry.count = 1;
   }
 
   private nextNanos(): bigint {

@@ -13,5 +13,6 @@ export {
   type ReconcileResult,
   type SettleOptions,
 } from './controller.js';
+export { controlledBy, controlledByOrOrphans, inNamespace, podsOnNode } from './indexes.js';
 export { ClientEventRecorder, type EventRecorder, type EventType } from './event-recorder.js';
 export { ControllerExpectations, UIDTrackingControllerExpectations, expectationsTimeoutMs } from './expectations.js';

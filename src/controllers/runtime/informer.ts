@@ -2,6 +2,7 @@
 import type { ClientList, ClientWatchEvent } from '../../client/client.js';
 import type { Clock, TimerHandle } from '../../clock/clock.js';
 import type { KubeObject } from '../../meta/types.js';
+import { InformerIndex, type IndexFunc } from './informer-index.js';
 
 /** The slice of the in-process client an informer needs; tests may hand in a fake with the same shape. */
 export interface InformerClient {
@@ -49,6 +50,10 @@ export function splitKey(key: string): { namespace: string | undefined; name: st
 
 export class SharedInformer {
   private readonly cache = new Map<string, KubeObject>();
+  /** Each cached key's position in `cache` (insertion order), which indexes use to list in the same order. */
+  private readonly order = new Map<string, number>();
+  private nextSeq = 0;
+  private readonly indexes = new Map<string, InformerIndex>();
   private readonly handlers: EventHandler[] = [];
   private readonly pending = new Set<Promise<unknown>>();
   private watchHandle: { stop(): void } | undefined;
@@ -100,6 +105,24 @@ export class SharedInformer {
 
   keys(): string[] {
     return [...this.cache.keys()];
+  }
+
+  /**
+   * Adds an index under `name` (client-go's AddIndexers); a second call with a name already taken keeps the first,
+   * so controllers sharing this informer can each ask for the index they read. `fn` must depend only on the object.
+   */
+  addIndex(name: string, fn: IndexFunc): void {
+    if (this.indexes.has(name)) return;
+    const index = new InformerIndex(fn);
+    for (const [key, obj] of this.cache) index.put(key, obj, this.order.get(key)!);
+    this.indexes.set(name, index);
+  }
+
+  /** The cached objects an index files under `value` (or under any of `values`), in the order list() gives them. */
+  byIndex(name: string, value: string | readonly string[]): KubeObject[] {
+    const index = this.indexes.get(name);
+    if (!index) throw new Error(`informer ${this.apiVersion}/${this.resource}: no index "${name}"`);
+    return typeof value === 'string' ? index.get(value) : index.getAll(value);
   }
 
   stop(): void {
@@ -183,10 +206,10 @@ export class SharedInformer {
     const key = keyOf(obj);
     const old = this.cache.get(key);
     if (event.type === 'DELETED') {
-      this.cache.delete(key);
+      this.remove(key);
       this.emit((h) => h.onDelete?.(obj));
     } else {
-      this.cache.set(key, obj);
+      this.put(key, obj);
       if (old) this.emit((h) => h.onUpdate?.(old, obj));
       else this.emit((h) => h.onAdd?.(obj));
     }
@@ -199,15 +222,31 @@ export class SharedInformer {
       const key = keyOf(obj);
       seen.add(key);
       const old = this.cache.get(key);
-      this.cache.set(key, obj);
+      this.put(key, obj);
       if (!old) this.emit((h) => h.onAdd?.(obj));
       else if (old.metadata.resourceVersion !== obj.metadata.resourceVersion) this.emit((h) => h.onUpdate?.(old, obj));
     }
     for (const [key, old] of [...this.cache]) {
       if (seen.has(key)) continue;
-      this.cache.delete(key);
+      this.remove(key);
       this.emit((h) => h.onDelete?.(old));
     }
+  }
+
+  private put(key: string, obj: KubeObject): void {
+    let seq = this.order.get(key);
+    if (seq === undefined) {
+      seq = this.nextSeq++;
+      this.order.set(key, seq);
+    }
+    this.cache.set(key, obj);
+    for (const index of this.indexes.values()) index.put(key, obj, seq);
+  }
+
+  private remove(key: string): void {
+    if (!this.cache.delete(key)) return;
+    this.order.delete(key);
+    for (const index of this.indexes.values()) index.remove(key);
   }
 
   private retryLater(fn: () => Promise<void>): void {

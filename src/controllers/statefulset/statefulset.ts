@@ -4,6 +4,7 @@ import type { KubeObject } from '../../meta/types.js';
 import { revisionsOf } from '../shared/controller-revision.js';
 import { controllerOf, type Controller, type ControllerContext } from '../runtime/controller.js';
 import type { SharedInformer } from '../runtime/informer.js';
+import { inNamespace } from '../runtime/indexes.js';
 import { syncStatefulSetState } from './statefulset-control.js';
 import { adopt, claimObjects, ownersSelecting, recheckOwner, routePodUpdate } from '../shared/statefulset-daemonset-common.js';
 import { StatefulPodControl } from './statefulset-pod-control.js';
@@ -89,7 +90,7 @@ export function statefulSetController(): Controller {
         return;
       }
       await adoptOrphanRevisions(set, selector);
-      const candidates = pods.list().filter((p) => p.metadata.namespace === set.metadata.namespace);
+      const candidates = inNamespace(pods, set.metadata.namespace);
       const owned = await claimObjects(candidates, {
         client: ctx.client,
         owner: set,
