@@ -3,7 +3,9 @@ import { readFileSync } from 'node:fs';
 import { startCluster, type Cluster } from '../dist/index.js';
 import type { BenchObject } from './bodies.js';
 
-type Scenario = { kind: 'scale'; nodes: number; deployments: number; replicas: number } | { kind: 'deployment'; nodes: number; replicas: number };
+type Scenario =
+  | { kind: 'scale'; nodes: number; deployments: number; replicas: number; budgetMs: number }
+  | { kind: 'deployment'; nodes: number; replicas: number; budgetMs: number };
 
 const wallMs = () => performance.now();
 
@@ -54,18 +56,20 @@ function followPods(cluster: Cluster, total: number) {
   return { state, allRunning, stop: () => handle.stop(), counts: () => ({ scheduled: scheduled.size, running: running.size }) };
 }
 
-async function scale(nodes: number, deployments: number, replicas: number) {
+async function scale(nodes: number, deployments: number, replicas: number, budgetMs: number) {
   const total = deployments * replicas;
   const cluster = await startCluster({ nodes: Array.from({ length: nodes }, (_, i) => ({ name: `node-${i}`, capacity: { pods: '200', cpu: '64', memory: '256Gi' } })), loadClientNode: false });
   const follow = followPods(cluster, total);
   const started = wallMs();
   for (let i = 0; i < deployments; i++) await cluster.client.create('apps/v1', 'deployments', 'default', deployment(`app-${i}`, replicas));
-  const timeout = new Promise<'timeout'>((resolve) => setTimeout(() => resolve('timeout'), 600_000).unref());
+  const timeout = new Promise<'timeout'>((resolve) => setTimeout(() => resolve('timeout'), budgetMs).unref());
   const outcome = await Promise.race([follow.allRunning, timeout]);
+  const counts = follow.counts();
   const result = {
     pods: total,
+    elapsedSeconds: (wallMs() - started) / 1000,
     nodes,
-    ...follow.counts(),
+    ...counts,
     completed: outcome !== 'timeout',
     scheduledSeconds: (follow.state.allScheduledAt - started) / 1000,
     runningSeconds: (follow.state.allRunningAt - started) / 1000,
@@ -76,7 +80,7 @@ async function scale(nodes: number, deployments: number, replicas: number) {
   return result;
 }
 
-async function oneDeployment(nodes: number, replicas: number) {
+async function oneDeployment(nodes: number, replicas: number, budgetMs: number) {
   const cluster = await startCluster({ nodes, loadClientNode: false });
   const key = '/registry/apps/deployments/default/web';
   let done!: (ms: number) => void;
@@ -88,7 +92,7 @@ async function oneDeployment(nodes: number, replicas: number) {
     if (status?.availableReplicas === replicas && condition?.status === 'True') done(wallMs() - started);
   });
   await cluster.client.patch('apps/v1', 'deployments', 'default', 'web', 'apply', deployment('web', replicas), { fieldManager: 'bench', force: true });
-  const timeout = new Promise<number>((resolve) => setTimeout(() => resolve(NaN), 120_000).unref());
+  const timeout = new Promise<number>((resolve) => setTimeout(() => resolve(Infinity), budgetMs).unref());
   const ms = await Promise.race([available, timeout]);
   handle.stop();
   await cluster.close();
@@ -96,6 +100,9 @@ async function oneDeployment(nodes: number, replicas: number) {
 }
 
 const scenario = JSON.parse(process.argv[2]!) as Scenario;
-const result = scenario.kind === 'scale' ? await scale(scenario.nodes, scenario.deployments, scenario.replicas) : await oneDeployment(scenario.nodes, scenario.replicas);
-process.stdout.write(`${JSON.stringify(result)}\n`);
+const result =
+  scenario.kind === 'scale'
+    ? await scale(scenario.nodes, scenario.deployments, scenario.replicas, scenario.budgetMs)
+    : await oneDeployment(scenario.nodes, scenario.replicas, scenario.budgetMs);
+process.stdout.write(`${JSON.stringify(result, (_key, value: unknown) => (value === Infinity ? null : value))}\n`);
 process.exit(0);

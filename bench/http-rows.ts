@@ -103,9 +103,13 @@ export async function httpRows(options: HttpOptions): Promise<Row[]> {
           path: '/__configure',
           body: JSON.stringify({ status: sample.status, contentType: sample.contentType, body: sample.body.toString('base64') }),
         });
+        const cpuBefore = kubefake.cpuMs();
         const measured = await runLoad(kubefake.url, spec, concurrency, options.durationMs);
+        const cpuPerRequest = ((kubefake.cpuMs() - cpuBefore) * 1000) / measured.requests;
         if (measured.errors > 0) throw new Error(`${op.name}: ${measured.errors} failed requests, first: ${measured.firstError}`);
+        const bareCpuBefore = baseline.cpuMs();
         const bare = await runLoad(baseline.url, spec, concurrency, options.durationMs);
+        const bareCpuPerRequest = ((baseline.cpuMs() - bareCpuBefore) * 1000) / bare.requests;
         const target = concurrency === 16 && op.id === 'get-configmap' ? 0.5 : concurrency === 16 && op.id === 'create-configmap' ? 0.3 : undefined;
         rows.push({
           id: `http.${op.id}.c${concurrency}`,
@@ -117,7 +121,7 @@ export async function httpRows(options: HttpOptions): Promise<Row[]> {
           baseline: bare.requestsPerSecond,
           baselineName: 'bare node:http',
           target: target === undefined ? undefined : { on: 'ratio', op: '>=', limit: target },
-          notes: `${sample.body.length} B answers`,
+          notes: `${sample.body.length} B answers; server CPU ${Math.round(cpuPerRequest)} µs/req (bare ${Math.round(bareCpuPerRequest)})`,
         });
       }
     }

@@ -44,14 +44,14 @@ const sections: Section[] = quick
       { name: 'http', run: () => httpRows({ concurrencies: [16], durationMs: 700, only: operations ?? ['get-configmap', 'create-configmap', 'patch-strategic-pod'] }) },
       { name: 'list', run: () => listRows({ pods: 2_000, runs: 3 }) },
       { name: 'watch', run: () => watchRows({ watchers: 200, updates: 200 }) },
-      { name: 'cluster', run: (calibrationMs) => clusterRows({ nodes: 20, deployments: 10, replicas: 50, bigDeployment: 100, calibrationMs }) },
+      { name: 'cluster', run: (calibrationMs) => clusterRows({ nodes: 20, deployments: 10, replicas: 50, bigDeployment: 100, budgetMs: 60_000, calibrationMs }) },
     ]
   : [
       { name: 'startup', run: () => startupRows({ inProcessRuns: 20, cliRuns: 10, resetRuns: 10 }) },
       { name: 'http', run: () => httpRows({ concurrencies: [1, 16, 64], durationMs: 1_000, only: operations }) },
       { name: 'list', run: () => listRows({ pods: 10_000, runs: 5 }) },
       { name: 'watch', run: () => watchRows({ watchers: 1_000, updates: 1_000 }) },
-      { name: 'cluster', run: (calibrationMs) => clusterRows({ nodes: 1_000, deployments: 100, replicas: 1_000, bigDeployment: 1_000, calibrationMs }) },
+      { name: 'cluster', run: (calibrationMs) => clusterRows({ nodes: 1_000, deployments: 100, replicas: 1_000, bigDeployment: 1_000, budgetMs: 240_000, calibrationMs }) },
     ];
 
 const machine = machineInfo();

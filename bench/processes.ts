@@ -19,6 +19,8 @@ export interface ServerProcess {
   rss(): number;
   /** Peak resident set size since the process started (bytes), from /proc. */
   peakRss(): number;
+  /** CPU time (user + system) the process has used so far, in ms, from /proc (10 ms resolution). */
+  cpuMs(): number;
   stop(): Promise<void>;
 }
 
@@ -63,6 +65,7 @@ function serverProcess(child: ChildProcess, url: string): ServerProcess {
     child,
     rss: () => procStatusBytes(pid, 'VmRSS'),
     peakRss: () => procStatusBytes(pid, 'VmHWM'),
+    cpuMs: () => procCpuMs(pid),
     stop: () =>
       new Promise<void>((resolvePromise) => {
         if (child.exitCode !== null || child.signalCode !== null) return resolvePromise();
@@ -77,6 +80,18 @@ export function procStatusBytes(pid: number, field: 'VmRSS' | 'VmHWM'): number {
   try {
     const match = new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
     return match ? Number(match[1]) * 1024 : NaN;
+  } catch {
+    return NaN;
+  }
+}
+
+/** utime + stime of /proc/<pid>/stat in ms (Linux; NaN elsewhere). */
+export function procCpuMs(pid: number): number {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // Fields after the command name (which may hold spaces) start after the last ')'.
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100;
   } catch {
     return NaN;
   }

@@ -91,6 +91,18 @@ test('workers are named and spread as kind names them, over three zones', () => 
   expect(defaultNodes(4, { now: t0 }).map((n) => (n.status as { nodeInfo: unknown }).nodeInfo)).toEqual(ids);
 });
 
+test('past 256 nodes, pod CIDRs and addresses stay valid and distinct', () => {
+  const nodes = defaultNodes(1000, { now: t0 });
+  const cidrs = nodes.map((n) => (n.spec as { podCIDR: string }).podCIDR);
+  const ips = nodes.map((n) => (n.status as { addresses: { address: string }[] }).addresses[0]!.address);
+  expect(cidrs[256]).toBe('10.245.0.0/24');
+  expect(cidrs[999]).toBe('10.247.231.0/24');
+  expect(ips[999]).toBe('172.18.3.233');
+  expect(new Set(cidrs).size).toBe(1000);
+  expect(new Set(ips).size).toBe(1000);
+  for (const cidr of cidrs) expect(cidr).toMatch(/^10\.(24[4-7])\.(25[0-5]|2[0-4]\d|1?\d?\d)\.0\/24$/);
+});
+
 test('a control plane comes first, tainted, and per-node overrides apply', () => {
   const nodes = defaultNodes(2, {
     controlPlane: true,

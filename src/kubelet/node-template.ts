@@ -19,7 +19,10 @@ export interface Taint {
 /** One node to build; everything but `name` has a default. */
 export interface NodeSpecification {
   name: string;
-  /** Position in the cluster: picks the pod CIDR `10.244.<index>.0/24` and the InternalIP `172.18.0.<index + 2>`. */
+  /**
+   * Position in the cluster: picks the pod CIDR `10.244.<index>.0/24` (past 255 nodes, on into 10.245.0.0/16 and up) and
+   * the InternalIP `172.18.0.<index + 2>` (likewise carried into the third octet).
+   */
   index?: number;
   zone?: string;
   region?: string;
@@ -124,7 +127,8 @@ export function nodeObject(spec: NodeSpecification, now = 0): KubeObject {
   const annotations: Record<string, string> = { 'volumes.kubernetes.io/controller-managed-attach-detach': 'true', ...(spec.annotations ?? {}) };
   if (spec.simulate === false) annotations[simulateAnnotation] = 'false';
   const taints = [...(spec.controlPlane ? [controlPlaneTaint] : []), ...(spec.taints ?? [])];
-  const podCIDR = `10.244.${index}.0/24`;
+  // kind's 10.244.0.0/16 holds 256 node /24s; bigger simulated clusters carry on into the next /16s.
+  const podCIDR = `10.${244 + Math.floor(index / 256)}.${index % 256}.0/24`;
   const nodeSpec: Record<string, unknown> = { podCIDR, podCIDRs: [podCIDR], providerID: `kubefake://kubefake/${spec.name}` };
   if (taints.length > 0) nodeSpec.taints = taints.map((t) => ({ ...t }));
   if (spec.unschedulable) nodeSpec.unschedulable = true;
