@@ -7,6 +7,7 @@ COPY package.json package-lock.json tsconfig.json tsconfig.build.json ./
 # --ignore-scripts: `prepare` would build before src/ is here; the build runs below, once.
 RUN npm ci --ignore-scripts --no-audit --no-fund
 COPY src ./src
+COPY scripts ./scripts
 RUN npm run build
 
 FROM node:20-slim

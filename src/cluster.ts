@@ -1,6 +1,5 @@
 // The composition root: wires store, registry, HTTP server and clock into one isolated cluster.
 import { loadCel } from './cel/cel-loader.js';
-import { readFileSync } from 'node:fs';
 import type { Server } from 'node:http';
 import type { ApiContext, OpenWatch } from './api/api-context.js';
 import { buildApp } from './api/server.js';
@@ -27,23 +26,16 @@ import { createLogger, errorReporter } from './logging/logger.js';
 import { kubeconfigForIdentity, renderKubeconfig } from './kubeconfig.js';
 import { listenCluster } from './cluster-listen.js';
 import { resolveServingTls } from './tls/serving-cert.js';
-import { loadSwagger } from './openapi/openapi-v2.js';
+import { loadDiscoveryExtras, loadSwagger } from './openapi/openapi-v2.js';
 import { builtinApi } from './registry/builtins.js';
 import { stampResourceVersion } from './registry/generic/context.js';
 import { Registry } from './registry/registry.js';
-import type { DiscoveryExtras } from './registry/resource-table.js';
 import type { KubeObject } from './meta/types.js';
 import { MemoryStore } from './store/memory-store.js';
 import { addKubeConfigAccess, loadClientNode } from './testing/cluster-kube-config.js';
 import type { Store } from './store/types.js';
 
 export type { Cluster, ClusterOptions } from './cluster-types.js';
-
-let extras: DiscoveryExtras | undefined;
-function discoveryExtras(): DiscoveryExtras {
-  extras ??= JSON.parse(readFileSync(new URL('../openapi/discovery-extras.json', import.meta.url), 'utf8')) as DiscoveryExtras;
-  return extras;
-}
 
 export async function startCluster(options: ClusterOptions = {}): Promise<Cluster> {
   // Started first and awaited last: the import overlaps the rest of start-up.
@@ -57,7 +49,7 @@ export async function startCluster(options: ClusterOptions = {}): Promise<Cluste
   const logger = options.logger ?? (options.logLevel === undefined ? undefined : createLogger({ level: options.logLevel }));
   const swagger = loadSwagger();
   const store = new MemoryStore({ historySize: options.historySize, versioner: stampResourceVersion });
-  const builtins = builtinApi(swagger, discoveryExtras());
+  const builtins = builtinApi(swagger, loadDiscoveryExtras());
   const registry = new Registry(store, clock, builtins.resources, builtins.conversions);
   registry.useServiceResolver(options.webhookServiceResolver);
   const admission = createAdmission({ store, clock, resolveService: options.webhookServiceResolver, resources: () => registry.resources });

@@ -1,10 +1,13 @@
 // Loads the bundled Kubernetes OpenAPI v2 document once per process and serialises it for /openapi/v2.
 import { readFileSync } from 'node:fs';
 import type { OpenAPIV2 } from 'openapi-types';
+import type { DiscoveryExtras } from '../registry/resource-table.js';
 import { openApiHash } from './openapi-v3.js';
 
-// src/openapi/*.ts and dist/openapi/*.js both sit two levels below the package root.
+// src/openapi/*.ts and dist/openapi/*.js both sit two levels below the package root, as does the bundled CLI
+// (dist/cli/), so these relative URLs hold in every form kubefake runs in.
 const SWAGGER_URL = new URL('../../openapi/swagger-1.36.json', import.meta.url);
+const DISCOVERY_EXTRAS_URL = new URL('../../openapi/discovery-extras.json', import.meta.url);
 
 let loaded: OpenAPIV2.Document | undefined;
 
@@ -15,6 +18,14 @@ let loaded: OpenAPIV2.Document | undefined;
 export function loadSwagger(): OpenAPIV2.Document {
   if (loaded === undefined) loaded = JSON.parse(readFileSync(SWAGGER_URL, 'utf8')) as OpenAPIV2.Document;
   return loaded;
+}
+
+let extras: DiscoveryExtras | undefined;
+
+/** Short names and categories discovery adds to the OpenAPI document's resources (openapi/discovery-extras.json). */
+export function loadDiscoveryExtras(): DiscoveryExtras {
+  extras ??= JSON.parse(readFileSync(DISCOVERY_EXTRAS_URL, 'utf8')) as DiscoveryExtras;
+  return extras;
 }
 
 export interface OpenApiV2Bytes {
