@@ -6,6 +6,7 @@ import type { WatchEventType, WatchQuery } from '../../registry/generic/watch.js
 import type { Resource } from '../../registry/resource.js';
 import type { ApiContext, OpenWatch } from '../api-context.js';
 import type { ObjectRepresentation } from '../negotiation.js';
+import { afterIoPhase } from '../../clock/after-io.js';
 import { buildTable } from '../table.js';
 
 /** Encoded event frames per object version: built by the first watcher that needs one, reused by the rest. */
@@ -23,10 +24,6 @@ function frame(type: WatchEventType, view: ObjectView): Buffer {
 }
 
 const closing = Buffer.from('}\n');
-
-function uncork(res: ServerResponse): void {
-  res.uncork();
-}
 
 /** Watches a fault rule cuts (dropWatch): the request → how many events it gets before its connection is destroyed. */
 const cuts = new WeakMap<IncomingMessage, number>();
@@ -78,10 +75,11 @@ export async function serveWatch(
   const write = (bytes: Buffer) => {
     if (ended) return;
     if (cutAfter !== undefined && sent >= cutAfter) return cut();
-    // A burst of events (one write's fan-out, a replay) leaves in one syscall per watcher rather than one per event.
+    // Events of the writes handled in one turn of the event loop (a burst of requests, one write's fan-out, a replay)
+    // leave in one syscall per watcher rather than one per event: the watcher's client reads them in one go too.
     if (!res.writableCorked) {
       res.cork();
-      process.nextTick(uncork, res);
+      afterIoPhase(() => res.uncork());
     }
     res.write(bytes);
     sent++;
