@@ -60,3 +60,41 @@ test('watch sees changes in order and stops', async () => {
   await client.create('v1', 'configmaps', 'default', { metadata: { name: 'after' } });
   expect(events.map((e) => [e.type, e.object.metadata.name])).toEqual([['ADDED', 'w'], ['MODIFIED', 'w'], ['DELETED', 'w']]);
 });
+
+test('shared list and watch hand every reader the same frozen stored version; plain ones still hand out copies', async () => {
+  const shared: ClientWatchEvent[] = [];
+  const alsoShared: ClientWatchEvent[] = [];
+  const copies: ClientWatchEvent[] = [];
+  const rv = (await client.list('v1', 'configmaps', 'default')).resourceVersion;
+  const handles = [
+    await client.watch('v1', 'configmaps', 'default', { resourceVersion: rv }, (e) => shared.push(e), { shared: true }),
+    await client.watch('v1', 'configmaps', 'default', { resourceVersion: rv }, (e) => alsoShared.push(e), { shared: true }),
+    await client.watch('v1', 'configmaps', 'default', { resourceVersion: rv }, (e) => copies.push(e)),
+  ];
+  await client.create('v1', 'configmaps', 'default', { metadata: { name: 'shared' }, data: { a: '1' } });
+  await client.patch('v1', 'configmaps', 'default', 'shared', 'merge', { data: { a: '2' } });
+  for (const h of handles) h.stop();
+
+  expect(shared.map((e) => (e.object.data as { a: string }).a)).toEqual(['1', '2']);
+  // One object per stored version, not one per watcher, and each version keeps its own content.
+  expect(alsoShared[0]!.object).toBe(shared[0]!.object);
+  expect(alsoShared[1]!.object).toBe(shared[1]!.object);
+  expect(shared[1]!.object).not.toBe(shared[0]!.object);
+  const first = shared[0]!.object;
+  expect(Object.isFrozen(first) && Object.isFrozen(first.metadata) && Object.isFrozen(first.data)).toBe(true);
+  expect(() => {
+    (first.data as { a: string }).a = 'x';
+  }).toThrow(TypeError);
+
+  const listed = await client.list('v1', 'configmaps', 'default', {}, { shared: true });
+  const item = listed.items.find((o) => o.metadata.name === 'shared')!;
+  expect(item).toBe(shared[1]!.object);
+  // Plain reads stay private, mutable copies of the same version.
+  expect(copies[1]!.object).not.toBe(shared[1]!.object);
+  expect(copies[1]!.object).toEqual(shared[1]!.object);
+  (copies[1]!.object.data as { a: string }).a = 'mine';
+  const plain = (await client.list('v1', 'configmaps', 'default')).items.find((o) => o.metadata.name === 'shared')!;
+  expect(Object.isFrozen(plain)).toBe(false);
+  expect(plain.data).toEqual({ a: '2' });
+  await client.delete('v1', 'configmaps', 'default', 'shared');
+});

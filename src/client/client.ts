@@ -3,7 +3,7 @@ import { rfc3339 } from '../clock/clock.js';
 import { bindPod } from '../registry/pod-binding.js';
 import { evictPod } from '../registry/pod-eviction.js';
 import { ApiError, errors } from '../meta/errors.js';
-import { cloneJson } from '../meta/deep-equal.js';
+import { cloneJson, deepFreeze } from '../meta/deep-equal.js';
 import type { KubeObject } from '../meta/types.js';
 import { applyJsonPatch } from '../patch/json-patch.js';
 import { applyMergePatch } from '../patch/merge-patch.js';
@@ -43,6 +43,15 @@ export interface ServedResource {
   verbs: string[];
 }
 
+/**
+ * For list and watch. `shared` hands out the stored objects themselves, deep-frozen (once per stored version, however
+ * many readers see it) instead of a private copy per reader: informers share every object among all their handlers
+ * anyway. Writing to a shared object throws a TypeError; a reader that wants to change one copies it first.
+ */
+export interface SharedReadOptions {
+  shared?: boolean;
+}
+
 export interface ClientWatchEvent {
   type: WatchEventType | 'ERROR';
   object: KubeObject;
@@ -51,7 +60,7 @@ export interface ClientWatchEvent {
 /**
  * Addresses resources by apiVersion and plural name, as a REST client would, and goes through exactly the same
  * defaulting, validation, patching, managedFields and storage rules as an HTTP request. Objects handed out are
- * copies: callers may mutate them freely.
+ * copies, which callers may mutate freely, except those a list or watch asked for `shared` (see SharedReadOptions).
  */
 export class InProcessClient {
   constructor(
@@ -108,9 +117,10 @@ export class InProcessClient {
     return cloneJson(view.object as KubeObject);
   }
 
-  async list(apiVersion: string, resource: string, namespace?: string, query: ListQuery = {}): Promise<ClientList> {
+  async list(apiVersion: string, resource: string, namespace?: string, query: ListQuery = {}, options: SharedReadOptions = {}): Promise<ClientList> {
     const list = await this.registry.list(this.resource(apiVersion, resource), namespace, query);
-    const result: ClientList = { items: list.views.map((v) => cloneJson(v.object as KubeObject)), resourceVersion: String(list.revision) };
+    const hand = options.shared ? deepFreeze : cloneJson;
+    const result: ClientList = { items: list.views.map((v) => hand(v.object as KubeObject)), resourceVersion: String(list.revision) };
     if (list.continue) result.continue = list.continue;
     return result;
   }
@@ -201,9 +211,11 @@ export class InProcessClient {
     namespace: string | undefined,
     query: WatchQuery,
     onEvent: (event: ClientWatchEvent) => void,
+    options: SharedReadOptions = {},
   ): Promise<WatchHandle> {
+    const hand = options.shared ? deepFreeze : cloneJson;
     return this.registry.watch(this.resource(apiVersion, resource), namespace, query, {
-      event: (type, view) => onEvent({ type, object: cloneJson(view.object as KubeObject) }),
+      event: (type, view) => onEvent({ type, object: hand(view.object as KubeObject) }),
       error: (err) => onEvent({ type: 'ERROR', object: err.toStatus() as unknown as KubeObject }),
       end: () => {},
     });

@@ -1,6 +1,6 @@
 // cloneJson copies exactly as a JSON round trip does, and clonePlain as structuredClone does, on plain and odd values.
 import { inspect, isDeepStrictEqual } from 'node:util';
-import { cloneJson, clonePlain } from './deep-equal.js';
+import { cloneJson, clonePlain, deepFreeze } from './deep-equal.js';
 
 const roundTrip = (v: unknown): unknown => (v === undefined ? v : JSON.parse(JSON.stringify(v)));
 
@@ -88,3 +88,33 @@ function hasFunctionOrSymbol(v: unknown): boolean {
   if (v === null || typeof v !== 'object') return false;
   return Object.values(v).some(hasFunctionOrSymbol);
 }
+
+describe('deepFreeze', () => {
+  test('freezes every object and array inside, in place', () => {
+    const value = { metadata: { labels: { a: '1' } }, spec: { containers: [{ name: 'c', ports: [{ containerPort: 80 }] }] }, n: 1, s: null };
+    expect(deepFreeze(value)).toBe(value);
+    for (const part of [value, value.metadata, value.metadata.labels, value.spec, value.spec.containers, value.spec.containers[0], value.spec.containers[0]!.ports[0]]) {
+      expect(Object.isFrozen(part)).toBe(true);
+    }
+    expect(() => {
+      value.spec.containers[0]!.name = 'x';
+    }).toThrow(TypeError);
+  });
+
+  test('a new version that shares frozen parts with an old one still has its own new parts frozen', () => {
+    const old = deepFreeze({ metadata: { name: 'a' }, spec: { replicas: 1, template: { labels: { a: '1' } } } });
+    const next = { ...old, metadata: { ...old.metadata, resourceVersion: '2' }, status: { conditions: [{ type: 'Ready' }] } };
+    deepFreeze(next);
+    expect(next.spec).toBe(old.spec);
+    expect(Object.isFrozen(next.metadata) && Object.isFrozen(next.status.conditions[0])).toBe(true);
+  });
+
+  test('leaves primitives and typed arrays alone', () => {
+    expect(deepFreeze('s')).toBe('s');
+    expect(deepFreeze(null)).toBe(null);
+    const holder = deepFreeze({ bytes: new Uint8Array([1, 2]) });
+    expect(Object.isFrozen(holder)).toBe(true);
+    holder.bytes[0] = 9;
+    expect(holder.bytes[0]).toBe(9);
+  });
+});

@@ -117,3 +117,28 @@ function copyPlain(value: unknown, depth: number): unknown {
   }
   return obj;
 }
+
+/**
+ * Freezes a JSON value and everything inside it, so a stored object can be handed to many readers without a copy
+ * each. Children are frozen before their parent, so a frozen object is taken as already done: stored versions share
+ * unchanged subtrees with their predecessors, and a second reader of the same version pays one check.
+ */
+export function deepFreeze<T>(value: T): T {
+  if (typeof value === 'object' && value !== null && !Object.isFrozen(value)) freezeTree(value as object, 0);
+  return value;
+}
+
+function freezeTree(value: object, depth: number): void {
+  // Deeper than any object the API accepts (see MAX_DEPTH): leave the rest alone rather than recurse without end.
+  if (depth > MAX_DEPTH || ArrayBuffer.isView(value)) return;
+  if (Array.isArray(value)) {
+    for (const item of value) if (typeof item === 'object' && item !== null && !Object.isFrozen(item)) freezeTree(item as object, depth + 1);
+  } else {
+    const src = value as Record<string, unknown>;
+    for (const key in src) {
+      const item = src[key];
+      if (typeof item === 'object' && item !== null && !Object.isFrozen(item)) freezeTree(item, depth + 1);
+    }
+  }
+  Object.freeze(value);
+}

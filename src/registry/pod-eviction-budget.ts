@@ -91,5 +91,6 @@ export async function checkAndDecrement(registry: Registry, budgets: Resource, p
   if (dryRun) return;
   status.disruptedPods = { ...(status.disruptedPods ?? {}), [podName]: rfc3339(now) };
   // The apiserver writes through its loopback client, whose field manager is the binary's name.
-  await registry.update(budgets, pdb.metadata.namespace, name, { ...pdb, status }, { subresource: 'status', fieldManager: 'kube-apiserver' });
+  // The registry fills the body's metadata in place, and `pdb` is the stored object (shared, possibly frozen).
+  await registry.update(budgets, pdb.metadata.namespace, name, { ...pdb, metadata: { ...pdb.metadata }, status }, { subresource: 'status', fieldManager: 'kube-apiserver' });
 }

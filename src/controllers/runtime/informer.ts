@@ -1,18 +1,30 @@
 // Shared informers: list-then-watch caches of one resource that fan events out to controllers, like client-go's.
-import type { ClientList, ClientWatchEvent } from '../../client/client.js';
+import type { ClientList, ClientWatchEvent, SharedReadOptions } from '../../client/client.js';
 import type { Clock, TimerHandle } from '../../clock/clock.js';
 import type { KubeObject } from '../../meta/types.js';
 import { InformerIndex, type IndexFunc } from './informer-index.js';
 
-/** The slice of the in-process client an informer needs; tests may hand in a fake with the same shape. */
+/**
+ * The slice of the in-process client an informer needs; tests may hand in a fake with the same shape. The informer
+ * asks for `shared` objects: its cache then holds the stored, deep-frozen objects every informer and handler share, so
+ * a handler must copy an object before changing it. A client (or test double) that ignores the option hands out
+ * copies, which serve as well.
+ */
 export interface InformerClient {
-  list(apiVersion: string, resource: string, namespace?: string, query?: { labelSelector?: string; fieldSelector?: string }): Promise<ClientList>;
+  list(
+    apiVersion: string,
+    resource: string,
+    namespace?: string,
+    query?: { labelSelector?: string; fieldSelector?: string },
+    options?: SharedReadOptions,
+  ): Promise<ClientList>;
   watch(
     apiVersion: string,
     resource: string,
     namespace: string | undefined,
     query: { resourceVersion?: string; labelSelector?: string; fieldSelector?: string; timeoutSeconds?: number },
     onEvent: (event: ClientWatchEvent) => void,
+    options?: SharedReadOptions,
   ): Promise<{ stop(): void }>;
 }
 
@@ -47,6 +59,8 @@ export function splitKey(key: string): { namespace: string | undefined; name: st
   const slash = key.indexOf('/');
   return slash < 0 ? { namespace: undefined, name: key } : { namespace: key.slice(0, slash), name: key.slice(slash + 1) };
 }
+
+const shared: SharedReadOptions = { shared: true };
 
 export class SharedInformer {
   private readonly cache = new Map<string, KubeObject>();
@@ -142,7 +156,7 @@ export class SharedInformer {
     const { namespace, labelSelector, fieldSelector } = this.options;
     let list: ClientList;
     try {
-      list = await this.client.list(this.apiVersion, this.resource, namespace, { labelSelector, fieldSelector });
+      list = await this.client.list(this.apiVersion, this.resource, namespace, { labelSelector, fieldSelector }, shared);
     } catch (err) {
       this.report(err);
       if (epoch === this.epoch && !this.stopped) this.retryLater(() => this.listAndWatch());
@@ -169,6 +183,7 @@ export class SharedInformer {
         (event) => {
           if (epoch === this.epoch) this.onEvent(event);
         },
+        shared,
       );
     } catch (err) {
       this.report(err);
