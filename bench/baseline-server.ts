@@ -15,8 +15,15 @@ const server = createServer((req, res) => {
       return res.end();
     }
     if (req.url === '/__broadcast') {
-      // The driver's update: the same frame goes to every open watch, as a watch cache's fan-out would send it.
-      for (const watcher of watchers) watcher.write(body);
+      // The driver's update: the same frame goes to every open watch, as a watch cache's fan-out would send it, and
+      // (as kubefake does) the frames of one turn of the event loop leave in one write per watch.
+      for (const watcher of watchers) {
+        if (!watcher.writableCorked) {
+          watcher.cork();
+          setImmediate(() => watcher.uncork());
+        }
+        watcher.write(body);
+      }
       res.statusCode = 200;
       res.setHeader('Content-Type', 'application/json');
       res.setHeader('Content-Length', answer.body.length);
