@@ -9,8 +9,7 @@ import { conflictError, ConflictsError } from './conflict.js';
 import { FieldSet } from './fieldpath.js';
 import {
   capUpdateManagers,
-  cloneManaged,
-  decodeManagedFields,
+  decodeStoredManagedFields,
   encodeManagedFields,
   formatTime,
   managerIdentifier,
@@ -139,11 +138,10 @@ function allowedConflicts(o: ApplyOptions, type: TypeRef): FieldSet | undefined 
 function applyOnce(o: ApplyOptions, type: TypeRef, force: boolean): Outcome {
   let managed: Managed;
   try {
-    managed = decodeManagedFields(o.live?.metadata?.managedFields);
+    managed = decodeStoredManagedFields(o.live?.metadata?.managedFields);
   } catch (err) {
     throw unknownError(`failed to decode managed fields: ${(err as Error).message}`);
   }
-  managed = cloneManaged(managed);
   const live: Record<string, unknown> = o.live ? o.live : {};
   const track = { apiVersion: o.apiVersion, subresource: o.subresource, time: o.time, schema: o.schema, ignoredFields: o.ignoredFields };
   if (managed.sets.size === 0) {

@@ -37,6 +37,10 @@ const childElement = (c: Child) => c.pe;
  * Sets returned by the algebra share subtrees with their inputs, so only `insert` into sets you built.
  */
 export class FieldSet {
+  /** The FieldsV1 of this subtree without and with its `.` (sets are immutable once built; insert clears them). */
+  private emitted: Record<string, unknown> | undefined;
+  private emittedSelf: Record<string, unknown> | undefined;
+
   private constructor(
     private readonly members: PathElement[] = [],
     private readonly children: Child[] = [],
@@ -56,10 +60,19 @@ export class FieldSet {
   insert(path: Path): void {
     if (path.length === 0) return;
     let node: FieldSet = this;
-    for (let i = 0; i < path.length - 1; i++) node = node.descend(path[i]);
+    node.forget();
+    for (let i = 0; i < path.length - 1; i++) {
+      node = node.descend(path[i]);
+      node.forget();
+    }
     const pe = path[path.length - 1];
     const at = search(node.members, pe, self);
     if (at < 0) node.members.splice(-at - 1, 0, pe);
+  }
+
+  private forget(): void {
+    this.emitted = undefined;
+    this.emittedSelf = undefined;
   }
 
   private descend(pe: PathElement): FieldSet {
@@ -119,56 +132,92 @@ export class FieldSet {
     return true;
   }
 
+  // The algebra hands back an input itself when the result holds exactly its paths, so a set that a write
+  // leaves as it was keeps its identity (and whatever is cached for it, such as its FieldsV1).
   union(other: FieldSet): FieldSet {
+    if (other.isBare()) return this;
+    if (this.isBare()) return other;
     const children: Child[] = [];
+    let same = true;
     mergeSorted(this.children, other.children, childElement, {
       left: (c) => children.push(c),
-      right: (c) => children.push(c),
-      both: (a, b) => children.push({ pe: a.pe, set: a.set.union(b.set) }),
+      right: (c) => {
+        same = false;
+        children.push(c);
+      },
+      both: (a, b) => {
+        const set = a.set.union(b.set);
+        if (set !== a.set) same = false;
+        children.push(set === a.set ? a : { pe: a.pe, set });
+      },
     });
-    return new FieldSet(unionElements(this.members, other.members), children);
+    const members = unionElements(this.members, other.members);
+    return same && members.length === this.members.length ? this : new FieldSet(members, children);
   }
 
   intersection(other: FieldSet): FieldSet {
     const members: PathElement[] = [];
     mergeSorted(this.members, other.members, self, { both: (a) => members.push(a) });
     const children: Child[] = [];
+    let same = members.length === this.members.length;
     mergeSorted(this.children, other.children, childElement, {
+      left: () => (same = false),
       both: (a, b) => {
         const set = a.set.intersection(b.set);
-        if (!set.empty()) children.push({ pe: a.pe, set });
+        if (set !== a.set) same = false;
+        if (!set.empty()) children.push(set === a.set ? a : { pe: a.pe, set });
+        else same = false;
       },
     });
-    return new FieldSet(members, children);
+    return same ? this : new FieldSet(members, children);
   }
 
   /** Removes other's paths exactly; a member of other does not remove the subtree below it. */
   difference(other: FieldSet): FieldSet {
+    if (other.isBare()) return this;
     const children: Child[] = [];
+    let same = true;
     mergeSorted(this.children, other.children, childElement, {
       left: (c) => children.push(c),
       both: (a, b) => {
         const set = a.set.difference(b.set);
-        if (!set.empty()) children.push({ pe: a.pe, set });
+        if (set !== a.set) same = false;
+        if (!set.empty()) children.push(set === a.set ? a : { pe: a.pe, set });
+        else same = false;
       },
     });
-    return new FieldSet(differenceElements(this.members, other.members), children);
+    const members = differenceElements(this.members, other.members);
+    return same && members.length === this.members.length ? this : new FieldSet(members, children);
   }
 
   /** Like difference, but a member of other also removes everything below it. */
   recursiveDifference(other: FieldSet): FieldSet {
+    if (other.isBare()) return this;
     const children: Child[] = [];
+    let same = true;
     mergeSorted(this.children, other.children, childElement, {
       left: (c) => {
         if (!other.hasMember(c.pe)) children.push(c);
+        else same = false;
       },
       both: (a, b) => {
-        if (other.hasMember(a.pe)) return;
+        if (other.hasMember(a.pe)) {
+          same = false;
+          return;
+        }
         const set = a.set.recursiveDifference(b.set);
-        if (!set.empty()) children.push({ pe: a.pe, set });
+        if (set !== a.set) same = false;
+        if (!set.empty()) children.push(set === a.set ? a : { pe: a.pe, set });
+        else same = false;
       },
     });
-    return new FieldSet(differenceElements(this.members, other.members), children);
+    const members = differenceElements(this.members, other.members);
+    return same && members.length === this.members.length ? this : new FieldSet(members, children);
+  }
+
+  /** No members and no children at all (cheaper than empty(), which also looks below). */
+  private isBare(): boolean {
+    return this.members.length === 0 && this.children.length === 0;
   }
 
   /** Every path, members before children at each level, as upstream's Iterate visits them. */
@@ -184,12 +233,20 @@ export class FieldSet {
       .join('\n');
   }
 
-  /** The FieldsV1 object: `.` marks a node that is both a member and has children. */
+  /**
+   * The FieldsV1 object: `.` marks a node that is both a member and has children. It is made once per set
+   * and shared (so are its subtrees, by every set sharing that subtree): never change it.
+   */
   toFieldsV1(): Record<string, unknown> {
     return this.emit(false);
   }
 
   private emit(includeSelf: boolean): Record<string, unknown> {
+    if (!includeSelf) return (this.emitted ??= this.emitFresh(false));
+    return (this.emittedSelf ??= this.emitFresh(true));
+  }
+
+  private emitFresh(includeSelf: boolean): Record<string, unknown> {
     const out: Record<string, unknown> = {};
     const members = this.members;
     const children = this.children;

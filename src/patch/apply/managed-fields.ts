@@ -1,137 +1,43 @@
 // metadata.managedFields: entries <-> field sets, manager identity, the reset rule, the update-manager cap, and Update tracking.
-import { rfc3339 } from '../../clock/clock.js';
 import { cloneJson, deepEqual } from '../../meta/deep-equal.js';
 import { errors, type ApiError } from '../../meta/errors.js';
-import { forbiddenCause, goJSON, goQuote, requiredCause } from '../../meta/field-errors.js';
+import { forbiddenCause, requiredCause } from '../../meta/field-errors.js';
 import { isPlainObject, type KubeObject, type StatusCause } from '../../meta/types.js';
 import { validateFieldManager } from '../../meta/validation.js';
 import type { SchemaNode } from '../schema-tree.js';
 import { FieldSet } from './fieldpath.js';
 import { compareStrings, fieldElement } from './path-element.js';
-import { typeOf } from './typed-schema.js';
+import {
+  buildManagerIdentifier,
+  decodeManagedFields,
+  decodeStoredOrEmpty,
+  emptyManaged,
+  encodeManagedFields,
+  formatTime,
+  unixSeconds,
+  type Managed,
+  type ManagedFieldsEntry,
+} from './managed-fields-codec.js';
+import { fieldType, typeOf, type TypeRef } from './typed-schema.js';
 import { updateSets, type ManagedSets } from './updater.js';
 
-export interface ManagedFieldsEntry {
-  manager?: string;
-  operation?: string;
-  apiVersion?: string;
-  time?: string;
-  fieldsType?: string;
-  fieldsV1?: Record<string, unknown>;
-  subresource?: string;
-}
-
-/** Decoded managed fields: sets and times by manager identifier. */
-export interface Managed {
-  sets: ManagedSets;
-  times: Map<string, string | undefined>;
-}
-
-export const emptyManaged = (): Managed => ({ sets: new Map(), times: new Map() });
-
-export function cloneManaged(m: Managed): Managed {
-  return { sets: new Map(m.sets), times: new Map(m.times) };
-}
-
-const str = (v: unknown): string => (typeof v === 'string' ? v : '');
-
-/**
- * upstream BuildManagerIdentifier: the entry's JSON without fields, fieldsType and time, and without the
- * apiVersion for appliers (so an applier keeps one identity across versions).
- */
-export function buildManagerIdentifier(e: Pick<ManagedFieldsEntry, 'manager' | 'operation' | 'apiVersion' | 'subresource'>): string {
-  const id: Record<string, string> = {};
-  if (e.manager) id.manager = e.manager;
-  if (e.operation) id.operation = e.operation;
-  if (e.apiVersion && e.operation !== 'Apply') id.apiVersion = e.apiVersion;
-  if (e.subresource) id.subresource = e.subresource;
-  return goJSON(id);
-}
+export {
+  buildManagerIdentifier,
+  cloneManaged,
+  decodeManagedFields,
+  decodeStoredManagedFields,
+  emptyManaged,
+  encodeManagedFields,
+  formatTime,
+  ManagedFieldsError,
+  sortManagedFields,
+  type Managed,
+  type ManagedFieldsEntry,
+} from './managed-fields-codec.js';
 
 /** upstream buildManagerInfo: the identifier of a write by this manager (an empty name becomes `unknown`). */
 export function managerIdentifier(manager: string, operation: 'Apply' | 'Update', apiVersion: string, subresource?: string): string {
   return buildManagerIdentifier({ manager: manager || 'unknown', operation, apiVersion, subresource });
-}
-
-export class ManagedFieldsError extends Error {}
-
-/** metav1.Time on the wire: RFC 3339 in UTC, whole seconds. Unparseable text is kept as it came. */
-export function formatTime(time: string): string {
-  // Every write formats a handful of distinct times (whole seconds): remember the recent ones.
-  let formatted = formattedTimes.get(time);
-  if (formatted === undefined) {
-    const ms = Date.parse(time);
-    formatted = Number.isNaN(ms) ? time : rfc3339(ms);
-    if (formattedTimes.size >= 4096) formattedTimes.clear();
-    formattedTimes.set(time, formatted);
-  }
-  return formatted;
-}
-
-const formattedTimes = new Map<string, string>();
-
-const unixSeconds = (time: string | undefined): number => {
-  const ms = time === undefined ? NaN : Date.parse(time);
-  return Number.isNaN(ms) ? 0 : Math.floor(ms / 1000);
-};
-
-/** upstream DecodeManagedFields; throws ManagedFieldsError with upstream's text for an entry it rejects. */
-export function decodeManagedFields(entries: unknown): Managed {
-  const managed = emptyManaged();
-  if (entries === undefined || entries === null) return managed;
-  if (!Array.isArray(entries)) throw new ManagedFieldsError('managedFields must be a list');
-  entries.forEach((raw, i) => {
-    const e = isPlainObject(raw) ? raw : {};
-    const operation = str(e.operation);
-    if (operation !== 'Apply' && operation !== 'Update') throw new ManagedFieldsError('operation must be `Apply` or `Update`');
-    if (!str(e.apiVersion)) throw new ManagedFieldsError('apiVersion must not be empty');
-    const fieldsType = str(e.fieldsType);
-    if (fieldsType === '') throw new ManagedFieldsError(`missing fieldsType in managed fields entry ${i}`);
-    if (fieldsType !== 'FieldsV1') throw new ManagedFieldsError(`invalid fieldsType ${goQuote(fieldsType)} in managed fields entry ${i}`);
-    const id = buildManagerIdentifier({ manager: str(e.manager), operation, apiVersion: str(e.apiVersion), subresource: str(e.subresource) });
-    let set: FieldSet;
-    try {
-      set = FieldSet.fromFieldsV1(e.fieldsV1 ?? {});
-    } catch (err) {
-      throw new ManagedFieldsError(`error decoding versioned set from entry ${i}: error decoding set: ${(err as Error).message}`);
-    }
-    managed.sets.set(id, { set, apiVersion: str(e.apiVersion), applied: operation === 'Apply' });
-    managed.times.set(id, typeof e.time === 'string' && e.time ? formatTime(e.time) : undefined);
-  });
-  return managed;
-}
-
-/** upstream encodeManagedFields: one entry per manager, sorted (Apply first, then oldest, then by name). */
-export function encodeManagedFields(managed: Managed): ManagedFieldsEntry[] {
-  const entries: ManagedFieldsEntry[] = [];
-  for (const [id, vs] of managed.sets) {
-    const who = JSON.parse(id) as ManagedFieldsEntry;
-    // Field order follows the Go struct, which is how upstream serialises an entry.
-    const entry: ManagedFieldsEntry = {};
-    if (who.manager) entry.manager = who.manager;
-    const operation = vs.applied ? 'Apply' : who.operation;
-    if (operation) entry.operation = operation;
-    if (vs.apiVersion) entry.apiVersion = vs.apiVersion;
-    const time = managed.times.get(id);
-    if (time) entry.time = time;
-    entry.fieldsType = 'FieldsV1';
-    entry.fieldsV1 = vs.set.toFieldsV1();
-    if (who.subresource) entry.subresource = who.subresource;
-    entries.push(entry);
-  }
-  return sortManagedFields(entries);
-}
-
-/** upstream sortEncodedManagedFields. */
-export function sortManagedFields(entries: ManagedFieldsEntry[]): ManagedFieldsEntry[] {
-  return entries.sort(
-    (p, q) =>
-      compareStrings(str(p.operation), str(q.operation)) ||
-      unixSeconds(p.time) - unixSeconds(q.time) ||
-      compareStrings(str(p.manager), str(q.manager)) ||
-      compareStrings(str(p.apiVersion), str(q.apiVersion)) ||
-      compareStrings(str(p.subresource), str(q.subresource)),
-  );
 }
 
 /** upstream isResetManagedFields: `[]` or `[{}]` in a write clears the object's managed fields. */
@@ -221,7 +127,10 @@ export function trackUpdate(
   if (!vs) return;
   managed.sets.delete(self);
   const previous = managed.sets.get(id);
-  managed.sets.set(id, previous ? { ...vs, set: vs.set.union(previous.set) } : vs);
+  // Union is symmetric: starting from the entry the manager had keeps that very set when the write added nothing to it.
+  const set = previous ? previous.set.union(vs.set) : vs.set;
+  const same = previous && set === previous.set && previous.apiVersion === vs.apiVersion && previous.applied === vs.applied;
+  managed.sets.set(id, same ? previous : previous ? { ...vs, set } : vs);
   managed.times.set(id, formatTime(opts.time));
 }
 
@@ -254,7 +163,7 @@ export interface UpdateManagedFieldsOptions {
 export function updateManagedFields(o: UpdateManagedFieldsOptions): ManagedFieldsEntry[] {
   const stored = o.old?.metadata?.managedFields;
   let live: Managed | undefined;
-  const liveManaged = () => (live ??= decodeOrEmpty(stored));
+  const liveManaged = () => (live ??= decodeStoredOrEmpty(stored));
   const sent = o.next.metadata?.managedFields;
   let managed: Managed;
   if (o.subresource) managed = liveManaged();
@@ -273,9 +182,26 @@ export function updateManagedFields(o: UpdateManagedFieldsOptions): ManagedField
   // upstream skipNonAppliedManager: an existing object without managed fields is not tracked by updates.
   if (managed.sets.size === 0 && o.old?.metadata?.uid) return [];
   // A create compares against a new (zero) object, as upstream's does.
-  trackUpdate(o.old ?? {}, next, managed, o.manager, o);
+  trackUpdate(o.old ? withoutStoredEntries(o.old, typeOf(o.schema)) : {}, next, managed, o.manager, o);
   capUpdateManagers(managed, o.maxUpdateManagers);
   return encodeManagedFields(managed);
+}
+
+/**
+ * The live object as the comparison needs it. `next` never carries managedFields, so a non-empty stored list
+ * is only ever compared as removed; where the schema makes that list atomic, any non-empty list gives the
+ * same single removed leaf as an empty one, so `[]` stands in for it and its entries are neither typed nor walked.
+ */
+function withoutStoredEntries(old: KubeObject, type: TypeRef): KubeObject {
+  const entries = old.metadata?.managedFields;
+  if (!Array.isArray(entries) || entries.length === 0 || !isPlainObject(old.metadata) || !atomicManagedFields(type)) return old;
+  return { ...old, metadata: { ...old.metadata, managedFields: [] } };
+}
+
+function atomicManagedFields(type: TypeRef): boolean {
+  const metadata = type.map ? fieldType(type.map, 'metadata') : undefined;
+  const list = metadata?.map ? fieldType(metadata.map, 'managedFields').list : undefined;
+  return list !== undefined && !list.associative;
 }
 
 /** A copy of the object carrying these entries (none: the field is removed, as upstream leaves it nil). */

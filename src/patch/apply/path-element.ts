@@ -215,5 +215,34 @@ function parseJSON(text: string): unknown {
   }
 }
 
-/** A canonical string per element, for hash lookups where sorted arrays are not needed. */
-export const elementKey = (pe: PathElement): string => serializeElement(pe);
+/**
+ * A canonical string per element, for hash lookups where sorted arrays are not needed: two elements get the
+ * same key exactly when they serialise alike. Keys and set values made of scalars (nearly all of them) are
+ * spelled without JSON, as a length-prefixed `K…`/`V…` text no serialised element can start with.
+ */
+export function elementKey(pe: PathElement): string {
+  if (pe.kind === 'key') {
+    let out = 'K';
+    for (const [k, v] of pe.fields) {
+      const value = scalarKey(v);
+      if (value === undefined) return serializeElement(pe);
+      out += `${k.length}:${k}${value}`;
+    }
+    return out;
+  }
+  if (pe.kind === 'value') {
+    const value = scalarKey(pe.value);
+    return value === undefined ? serializeElement(pe) : 'V' + value;
+  }
+  return serializeElement(pe);
+}
+
+/** A scalar tagged with its type (strings length-prefixed); undefined for lists and maps. */
+function scalarKey(v: unknown): string | undefined {
+  if (typeof v === 'string') return `s${v.length}:${v}`;
+  // JSON spells a number as String does (finite numbers only reach here), -0 included.
+  if (typeof v === 'number') return `n${String(v)};`;
+  if (typeof v === 'boolean') return v ? 't' : 'f';
+  if (v === null) return 'z';
+  return undefined;
+}

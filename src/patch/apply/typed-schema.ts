@@ -240,6 +240,39 @@ export function withZeros(value: unknown, type: TypeRef): unknown {
   return value;
 }
 
+/**
+ * withZeros of the two sides of a comparison, except for zero fields that neither side has at a position
+ * where both hold an object of the same (non-atomic) struct: both views would carry the same zero value
+ * there, which the comparison walks to find nothing, and without it the two maps differ in exactly the
+ * same fields (or are both empty, which compares as unchanged as well).
+ */
+export function withZerosPair(lhs: unknown, rhs: unknown, type: TypeRef): [unknown, unknown] {
+  if (!isPlainObject(lhs) || !isPlainObject(rhs)) return [withZeros(lhs, type), withZeros(rhs, type)];
+  const map = deduceAtom(type, lhs).map;
+  if (!map || map.atomic) return [withZeros(lhs, type), withZeros(rhs, type)];
+  const l: Record<string, unknown> = {};
+  const r: Record<string, unknown> = {};
+  for (const key of Object.keys(lhs)) {
+    const lv = lhs[key];
+    const rv = rhs[key];
+    if (lv !== undefined && rv !== undefined) [l[key], r[key]] = withZerosPair(lv, rv, fieldType(map, key));
+    else l[key] = withZeros(lv, fieldType(map, key));
+  }
+  for (const key of Object.keys(rhs)) {
+    if (lhs[key] === undefined || rhs[key] === undefined) r[key] = withZeros(rhs[key], fieldType(map, key));
+  }
+  if (type.definition !== undefined) {
+    for (const { name, nil } of zeroFields(type.definition)) {
+      const inL = l[name] !== undefined;
+      if (inL === (r[name] !== undefined)) continue;
+      const zero = nil ? null : withZeros({}, fieldType(map, name));
+      if (inL) r[name] = zero;
+      else l[name] = zero;
+    }
+  }
+  return [l, r];
+}
+
 interface ZeroField {
   readonly name: string;
   /** Present as null rather than `{}`. */

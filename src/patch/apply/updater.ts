@@ -6,7 +6,7 @@ import { ConflictsError, conflictsFromManagers } from './conflict.js';
 import { FieldSet } from './fieldpath.js';
 import { mergeValues } from './merge.js';
 import { ensureNamedFieldsAreMembers, removeItems, toFieldSet } from './typed-fields.js';
-import { withZeros, type TypeRef } from './typed-schema.js';
+import { withZeros, withZerosPair, type TypeRef } from './typed-schema.js';
 
 export interface VersionedSet {
   readonly set: FieldSet;
@@ -40,20 +40,23 @@ function transfer(
   ctx: UpdaterContext,
 ): Comparison {
   const [lhs, rhs] = withoutEqualMembers(oldObject, newObject, 2);
-  const compare = excludeFields(compareValues(view(lhs, ctx), view(rhs, ctx), ctx.type), ctx.ignored);
+  const [lv, rv] = withZerosPair(lhs, rhs, ctx.type);
+  const compare = excludeFields(compareValues(lv, rv, ctx.type), ctx.ignored);
   const changed = compare.modified.union(compare.added);
   const conflicts = new Map<string, FieldSet>();
-  for (const [manager, vs] of managers) {
-    if (manager === workflow) continue;
-    const conflict = vs.set.intersection(changed);
-    if (!conflict.empty()) conflicts.set(manager, conflict);
+  // Forced, the conflicts only leave their owners: removing what changed removes exactly the same paths.
+  if (!force) {
+    for (const [manager, vs] of managers) {
+      if (manager === workflow) continue;
+      const conflict = vs.set.intersection(changed);
+      if (!conflict.empty()) conflicts.set(manager, conflict);
+    }
+    if (conflicts.size > 0) throw new ConflictsError(conflictsFromManagers(conflicts));
   }
-  if (!force && conflicts.size > 0) throw new ConflictsError(conflictsFromManagers(conflicts));
   for (const [manager, vs] of managers) {
     if (manager === workflow) continue;
     let set = vs.set;
-    const conflict = conflicts.get(manager);
-    if (conflict) set = set.difference(conflict);
+    if (force) set = set.difference(changed);
     if (!compare.removed.empty()) set = set.difference(compare.removed);
     if (set !== vs.set) managers.set(manager, { ...vs, set });
   }
