@@ -1,6 +1,7 @@
 // The create verb: decode checks, namespace existence, defaults and system fields, validation, then the store.
 import { adminUser } from '../../auth/user-info.js';
-import { errors } from '../../meta/errors.js';
+import { clonePlain } from '../../meta/deep-equal.js';
+import { ApiError, errors } from '../../meta/errors.js';
 import type { KubeObject } from '../../meta/types.js';
 import { storagePrefixOf, type Resource } from '../resource.js';
 import type { AdmissionContext } from '../strategy.js';
@@ -10,12 +11,40 @@ import { trackManagedFields } from './managed-fields.js';
 import { admitMutation, admitValidation } from './admission-steps.js';
 import { translateStoreError } from './store-errors.js';
 
+/** Upstream's RetryGenerateName (GA in 1.32): a generated name that turns out to be taken is generated afresh. */
+const maxNameGenerationAttempts = 8;
+
 export async function createObject(
   ctx: RegistryContext,
   resource: Resource,
   namespace: string | undefined,
   body: unknown,
   options: WriteOptions = {},
+): Promise<ObjectView> {
+  if (!generatesName(body)) return createOnce(ctx, resource, namespace, body, options);
+  // The create fills the body in place: a retry starts again from a copy of it as it came.
+  const pristine = clonePlain(body);
+  for (let attempt = 1; ; attempt++) {
+    try {
+      // The whole create again, as upstream's createWithGenerateNameRetry (admission sees the new name too).
+      return await createOnce(ctx, resource, namespace, attempt === 1 ? body : clonePlain(pristine), options);
+    } catch (err) {
+      if (attempt >= maxNameGenerationAttempts || !(err instanceof ApiError && err.reason === 'AlreadyExists')) throw err;
+    }
+  }
+}
+
+function generatesName(body: unknown): boolean {
+  const meta = (body as { metadata?: { name?: unknown; generateName?: unknown } } | null)?.metadata;
+  return !!meta && !meta.name && typeof meta.generateName === 'string' && meta.generateName !== '';
+}
+
+async function createOnce(
+  ctx: RegistryContext,
+  resource: Resource,
+  namespace: string | undefined,
+  body: unknown,
+  options: WriteOptions,
 ): Promise<ObjectView> {
   const object = checkBody(resource, body, 'body', options);
   if (resource.strategy.review) {
