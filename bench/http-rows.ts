@@ -103,6 +103,10 @@ export async function httpRows(options: HttpOptions): Promise<Row[]> {
           path: '/__configure',
           body: JSON.stringify({ status: sample.status, contentType: sample.contentType, body: sample.body.toString('base64') }),
         });
+        // Unmeasured warm-up at the same concurrency: a fresh process's JIT would otherwise count against the first rows.
+        const warmupMs = Math.min(500, options.durationMs / 2);
+        await runLoad(kubefake.url, op.request(`${runId}-warmup`), concurrency, warmupMs);
+        await runLoad(baseline.url, spec, concurrency, warmupMs);
         const cpuBefore = kubefake.cpuMs();
         const measured = await runLoad(kubefake.url, spec, concurrency, options.durationMs);
         const cpuPerRequest = ((kubefake.cpuMs() - cpuBefore) * 1000) / measured.requests;
