@@ -52,8 +52,8 @@ export async function watchObjects(
     handle?.stop();
     for (const t of timers) t.cancel();
   };
-  const bookmark = (annotations?: Record<string, string>) => {
-    const metadata: Record<string, unknown> = { resourceVersion: String(ctx.store.currentRevision()) };
+  const bookmark = (annotations?: Record<string, string>, revision = ctx.store.currentRevision()) => {
+    const metadata: Record<string, unknown> = { resourceVersion: String(revision) };
     if (annotations) metadata.annotations = annotations;
     sink.event('BOOKMARK', viewOf({ kind: resource.kind, apiVersion: resource.apiVersion, metadata } as KubeObject));
   };
@@ -64,7 +64,8 @@ export async function watchObjects(
     });
     for (const record of initial.records) sink.event('ADDED', recordView(record));
     from = initial.revision;
-    if (query.sendInitialEvents) bookmark({ [initialEventsEnd]: 'true' });
+    // The list's revision, not the store's: a write landing while the list was awaited is not part of the initial state.
+    if (query.sendInitialEvents) bookmark({ [initialEventsEnd]: 'true' }, initial.revision);
   } else if (rv === undefined || rv === '' || rv === '0') {
     from = ctx.store.currentRevision();
   } else {
