@@ -141,6 +141,9 @@ export function parseYamlBody(raw: Buffer): unknown {
     value = parseYaml(raw.toString('utf8'), { maxAliasCount: 100 });
   } catch (err) {
     if (err instanceof ApiError) throw err;
+    // The yaml parser recurses per nesting level: a document too deep for the stack is too deep for the limit, and
+    // says so as the limit does (the overflow surfaces as a RangeError, or wrapped in a YAMLParseError).
+    if (err instanceof RangeError || /Maximum call stack size exceeded/.test((err as Error).message)) throw exceededMaxDepth();
     throw errors.badRequest(`error converting YAML to JSON: ${(err as Error).message.split('\n')[0]}`);
   }
   checkValueDepth(value);

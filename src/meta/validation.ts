@@ -25,7 +25,9 @@ export function validateLabels(labels: Record<string, string> | null | undefined
   if (!labels) return causes;
   for (const [k, v] of Object.entries(labels)) {
     causes.push(...validateLabelName(k, fieldPath));
-    for (const m of isValidLabelValue(v)) causes.push(invalidCause(fieldPath, v, m));
+    // Go decodes a null map value as the empty string (YAML `{a b}` is {"a b": null}): never a crash here.
+    const value = v ?? '';
+    for (const m of isValidLabelValue(value)) causes.push(invalidCause(fieldPath, value, m));
   }
   return causes;
 }
@@ -114,7 +116,8 @@ export function validateFinalizerName(name: string, fieldPath: string): StatusCa
 export function validateFinalizers(finalizers: string[] | undefined, fieldPath: string): StatusCause[] {
   const causes: StatusCause[] = [];
   if (!finalizers) return causes;
-  for (const f of finalizers) causes.push(...validateFinalizerName(f, fieldPath));
+  // Go decodes a null list element as the empty string: an invalid name, never a crash.
+  for (const f of finalizers) causes.push(...validateFinalizerName(f ?? '', fieldPath));
   if (finalizers.includes(FinalizerOrphanDependents) && finalizers.includes(FinalizerDeleteDependents)) {
     causes.push(
       invalidCause(

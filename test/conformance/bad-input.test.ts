@@ -106,6 +106,32 @@ describe('bodies', () => {
     expect(patch.status).toBeLessThan(500);
     expect(expectCode(await h.api.get('/api/v1/namespaces/default'), 200).metadata.name).toBe('default');
   });
+
+  // Found by test/fuzz: each of these answered 500 before.
+  test('a JSON patch moving the document into itself is a 422, not a cycle that cannot be encoded', async () => {
+    await rejected(() => h.api.patch(existing, [{ op: 'move', from: '', path: '/x' }], 'application/json-patch+json'), 422, 'Invalid');
+    await rejected(() => h.api.patch(existing, [{ op: 'move', from: '/metadata', path: '/metadata/labels/x' }], 'application/json-patch+json'), 422, 'Invalid');
+  });
+
+  test('a null label value or finalizer decodes as "" (as Go does) and fails validation with a 422', async () => {
+    const yaml = 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: null-label\n  labels: {a:b c}\n';
+    await rejected(() => h.api.post(configMaps, yaml, 'application/yaml'), 422, 'Invalid');
+    await rejected(() => h.api.post(configMaps, { metadata: { name: 'null-finalizer', finalizers: [null] } }), 422, 'Invalid');
+  });
+
+  test('deeply nested YAML (20,000 levels, flow or block) is a 400 for the depth limit, not a stack overflow', async () => {
+    const depth = 20_000;
+    for (const yaml of [`metadata: {name: deep}\nextra: ${'['.repeat(depth)}${']'.repeat(depth)}\n`, `metadata: {name: deep}\nextra:\n  ${'- '.repeat(depth)}x\n`]) {
+      const status = await rejected(() => h.api.post(configMaps, yaml, 'application/yaml'), 400, 'BadRequest');
+      expect(status.message).toContain('exceeded max depth');
+    }
+  });
+
+  test('an unknown field named in Unicode is warned about in the Warning header, UTF-8 encoded', async () => {
+    const reply = await h.api.post(configMaps, '{"metadata":{"name":"unicode-field"},"dätä\ud800":1}');
+    expectCode(reply, 201);
+    expectCode(await h.api.delete(`${configMaps}/unicode-field`), 200);
+  });
 });
 
 describe('paths and methods', () => {

@@ -46,7 +46,10 @@ function sendWarnings(res: ServerResponse, options: { warnings?: string[] }): vo
   // After any the request already carries (a deprecated custom resource version's), as upstream adds them in order.
   const earlier = res.getHeader('Warning');
   const before = earlier === undefined ? [] : Array.isArray(earlier) ? earlier : [String(earlier)];
-  res.setHeader('Warning', [...before, ...options.warnings.map((w) => `299 - ${JSON.stringify(w)}`)]);
+  // Go writes a header's UTF-8 bytes as they are; node only takes latin1 strings, so each byte becomes one character
+  // (an unknown field named in Unicode must not turn an accepted write into a 500).
+  const utf8Bytes = (text: string) => Buffer.from(text, 'utf8').toString('latin1');
+  res.setHeader('Warning', [...before, ...options.warnings.map((w) => utf8Bytes(`299 - ${JSON.stringify(w)}`))]);
 }
 
 /** Duplicate keys can only be seen in the raw text; scanned unless the client asked to ignore field problems. */
