@@ -2,7 +2,7 @@
 export { startCluster, type Cluster, type ClusterOptions } from './cluster.js';
 export type { ClusterSnapshot, RestoreResult } from './cluster-snapshot.js';
 export { snapshotDocument, snapshotYaml, type SnapshotDocument } from './cluster-snapshot-file.js';
-export { FaultInjector, FaultRuleError, validateFaultRule, type ActiveFaultRule, type FaultCode, type FaultRemover, type FaultRule } from './api/faults.js';
+export { FaultInjector, FaultRuleError, validateFaultRule, type ActiveFaultRule, type FaultClients, type FaultCode, type FaultRemover, type FaultRule } from './api/faults.js';
 export type { AuthOptions, StaticToken } from './auth/static-tokens.js';
 export type { UserInfo } from './auth/user-info.js';
 export { RealClock, type Clock } from './clock/clock.js';

@@ -104,7 +104,66 @@ test.each([
   [{ dropWatch: true, code: 500 }, 'dropWatch and code exclude each other'],
   [{ code: 500, afterEvents: 1 }, 'afterEvents: only means something with dropWatch: true'],
   [{ code: 500, retryAfterSeconds: 2 }, 'retryAfterSeconds: only codes 429 and 503 carry a Retry-After'],
+  [{ code: 500, clients: 'controllers' }, 'clients: "controllers" is not one of http, in-process, all'],
+  [{ code: 500, seed: 1.5 }, 'seed: must be a whole number'],
+  [{ delayMs: 10, clients: 'in-process' }, 'delayMs: in-process requests take no real-time delay'],
 ])('refuses %j', (rule, message) => {
   expect(() => validateFaultRule(rule)).toThrow(message);
   expect(() => new FaultInjector().add(rule as never)).toThrow('invalid fault rule');
+});
+
+test('clients: rules reach HTTP requests by default, in-process ones only when they say so', () => {
+  const faults = new FaultInjector();
+  faults.add({ resource: 'configmaps', code: 500 });
+  faults.add({ resource: 'secrets', code: 409, clients: 'in-process' });
+  faults.add({ resource: 'pods', code: 503, clients: 'all' });
+  const at = (resource: string, origin?: 'http' | 'in-process') => faults.check({ verb: 'get', request: request(resource, 'a'), origin })?.error?.code;
+  expect([at('configmaps'), at('configmaps', 'http'), at('configmaps', 'in-process')]).toEqual([500, 500, undefined]);
+  expect([at('secrets', 'http'), at('secrets', 'in-process')]).toEqual([undefined, 409]);
+  expect([at('pods', 'http'), at('pods', 'in-process')]).toEqual([503, 503]);
+  expect(faults.list().map((r) => r.clients)).toEqual([undefined, 'in-process', 'all']);
+});
+
+test('clients: all — latency stays with HTTP requests; the in-process request gets only the error', () => {
+  const faults = new FaultInjector();
+  faults.add({ clients: 'all', delayMs: 50 });
+  faults.add({ clients: 'all', verbs: ['update'], code: 409, delayMs: 5 });
+  const update = { verb: 'update', request: request('configmaps', 'a') };
+  expect(faults.check({ ...update, origin: 'http' })).toMatchObject({ delayMs: 55 });
+  expect(faults.check({ ...update, origin: 'in-process' })).toMatchObject({ delayMs: 5, error: { code: 409 } });
+  expect(faults.check({ verb: 'get', request: request('configmaps', 'a'), origin: 'in-process' })).toBeUndefined();
+});
+
+test('seed: a rule with a seed picks the same requests on every run, whatever else draws meanwhile', () => {
+  const picks = (noise: boolean) => {
+    const faults = new FaultInjector();
+    faults.add({ resource: 'configmaps', code: 500, probability: 0.3, seed: 42 });
+    if (noise) faults.add({ resource: 'secrets', code: 500, probability: 0.5 });
+    return Array.from({ length: 200 }, (_, i) => {
+      if (noise) faults.check({ verb: 'get', request: request('secrets', 's') });
+      return faults.check({ verb: 'get', request: request('configmaps', `c${i}`) }) ? 1 : 0;
+    });
+  };
+  const first = picks(false);
+  expect(picks(true)).toEqual(first);
+  // About the asked-for share, and not a trivial pattern.
+  const share = first.reduce<number>((a, b) => a + b, 0) / first.length;
+  expect(share).toBeGreaterThan(0.2);
+  expect(share).toBeLessThan(0.4);
+  const other = new FaultInjector();
+  other.add({ resource: 'configmaps', code: 500, probability: 0.3, seed: 43 });
+  expect(Array.from({ length: 200 }, (_, i) => (other.check({ verb: 'get', request: request('configmaps', `c${i}`) }) ? 1 : 0))).not.toEqual(first);
+});
+
+test('seed(): the injector-wide source becomes reproducible for rules without a seed of their own', () => {
+  const run = () => {
+    const faults = new FaultInjector();
+    faults.seed(9);
+    faults.add({ verbs: ['list'], code: 503, probability: 0.5 });
+    return Array.from({ length: 64 }, () => faults.check({ verb: 'list', request: request('pods') })?.error?.code ?? 0);
+  };
+  const first = run();
+  expect(run()).toEqual(first);
+  expect(new Set(first)).toEqual(new Set([0, 503]));
+  expect(() => new FaultInjector().seed(Number.NaN)).toThrow('invalid fault seed');
 });

@@ -8,6 +8,15 @@ import type { ResourceRequest } from './request-info.js';
 export type FaultCode = 409 | 410 | 429 | 500 | 503 | 504;
 
 /**
+ * Whose requests a rule reaches: `'http'` (kubectl, client-node, operators over the wire), `'in-process'` (the
+ * built-in controllers, scheduler and kubelet, and `cluster.client`), or `'all'`.
+ */
+export type FaultClients = 'http' | 'in-process' | 'all';
+
+/** Where a request came from, as FaultRule.clients tells them apart. */
+export type FaultOrigin = 'http' | 'in-process';
+
+/**
  * Which requests fail, and how. Unset selectors match everything. A rule must do something: answer a `code`, add
  * `delayMs` of latency, or cut a watch (`dropWatch`).
  */
@@ -43,6 +52,17 @@ export interface FaultRule {
   probability?: number;
   /** How many matching requests the rule picks before it retires itself (default: no limit). */
   times?: number;
+  /**
+   * Whose requests the rule reaches (default `'http'`). In-process requests fail before anything is stored, and a
+   * dropped in-process watch ends as a broken connection (an informer re-watches from its last resourceVersion);
+   * `delayMs` is real time and reaches HTTP requests only.
+   */
+  clients?: FaultClients;
+  /**
+   * Seeds the rule's own random source for `probability`, so a run that failed picks the same requests again
+   * (given the same requests in the same order, as on the virtual clock). Unset: the injector's source.
+   */
+  seed?: number;
 }
 
 /** An active rule as `list()` (and GET /kubefake/v1/faults) shows it: `times` is what is left of it. */
@@ -67,6 +87,8 @@ export interface FaultTarget {
   request: ResourceRequest;
   /** The request's ?resourceVersion, for a 410's "too old resource version" message. */
   resourceVersion?: string;
+  /** `'http'` when unset. */
+  origin?: FaultOrigin;
 }
 
 export class FaultRuleError extends Error {}
@@ -81,7 +103,8 @@ const reasons: Record<FaultCode, { reason: string; message: string }> = {
 };
 
 const knownVerbs = ['get', 'list', 'watch', 'create', 'update', 'patch', 'delete', 'deletecollection'];
-const ruleFields = new Set(['verbs', 'resource', 'group', 'namespace', 'name', 'code', 'message', 'retryAfterSeconds', 'delayMs', 'dropWatch', 'afterEvents', 'probability', 'times']);
+const ruleFields = new Set(['verbs', 'resource', 'group', 'namespace', 'name', 'code', 'message', 'retryAfterSeconds', 'delayMs', 'dropWatch', 'afterEvents', 'probability', 'times', 'clients', 'seed']);
+const clientChoices: FaultClients[] = ['http', 'in-process', 'all'];
 
 /** Checks a rule from an untrusted source (JSON over HTTP); throws a FaultRuleError naming every problem. */
 export function validateFaultRule(value: unknown): FaultRule {
@@ -111,6 +134,11 @@ export function validateFaultRule(value: unknown): FaultRule {
   number('afterEvents', (n) => Number.isInteger(n) && n >= 0, 'a whole number (0 or more)');
   number('probability', (n) => n >= 0 && n <= 1, 'a number from 0 to 1');
   number('times', (n) => Number.isInteger(n) && n >= 1, 'a positive whole number');
+  number('seed', (n) => Number.isSafeInteger(n), 'a whole number');
+  if (rule.clients !== undefined && !clientChoices.includes(rule.clients as FaultClients)) {
+    problems.push(`clients: ${JSON.stringify(rule.clients)} is not one of ${clientChoices.join(', ')}`);
+  }
+  if (rule.clients === 'in-process' && rule.delayMs !== undefined) problems.push('delayMs: in-process requests take no real-time delay; use clients: "http" or "all"');
   if (rule.dropWatch !== undefined && typeof rule.dropWatch !== 'boolean') problems.push('dropWatch: must be true or false');
   if (rule.retryAfterSeconds !== undefined && code !== 429 && code !== 503) problems.push('retryAfterSeconds: only codes 429 and 503 carry a Retry-After');
   if (rule.afterEvents !== undefined && rule.dropWatch !== true) problems.push('afterEvents: only means something with dropWatch: true');
@@ -131,17 +159,38 @@ interface Entry {
   id: string;
   rule: FaultRule;
   left: number;
+  random?: () => number;
+}
+
+/** A small seeded generator (mulberry32): the same seed gives the same draws, 0 ≤ n < 1, on every platform. */
+export function seededRandom(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
 }
 
 export class FaultInjector {
   private readonly rules: Entry[] = [];
   private nextId = 1;
 
-  constructor(private readonly random: () => number = Math.random) {}
+  constructor(private random: () => number = Math.random) {}
+
+  /** Makes the draws of rules without their own `seed` reproducible from here on. */
+  seed(seed: number): void {
+    if (!Number.isSafeInteger(seed)) throw new FaultRuleError(`invalid fault seed: ${String(seed)} is not a whole number`);
+    this.random = seededRandom(seed);
+  }
 
   /** Adds a rule (checked as validateFaultRule checks it); the returned function removes it. */
   add(rule: FaultRule): FaultRemover {
-    const entry: Entry = { id: `fault-${this.nextId++}`, rule: validateFaultRule(rule), left: rule.times ?? Number.POSITIVE_INFINITY };
+    const checked = validateFaultRule(rule);
+    const entry: Entry = { id: `fault-${this.nextId++}`, rule: checked, left: rule.times ?? Number.POSITIVE_INFINITY };
+    if (checked.seed !== undefined) entry.random = seededRandom(checked.seed);
     this.rules.push(entry);
     return Object.assign(() => void this.remove(entry.id), { id: entry.id });
   }
@@ -177,7 +226,8 @@ export class FaultInjector {
       const { rule } = entry;
       const effect = rule.code !== undefined || rule.dropWatch === true;
       if ((effect && (decision?.error || decision?.dropWatchAfter !== undefined)) || !matches(rule, target)) continue;
-      if (this.random() >= (rule.probability ?? 1)) continue;
+      // Only rules that are not certain draw, so adding a probability-1 rule leaves the others' draws unchanged.
+      if (rule.probability !== undefined && rule.probability < 1 && (entry.random ?? this.random)() >= rule.probability) continue;
       decision ??= { delayMs: 0 };
       decision.delayMs += rule.delayMs ?? 0;
       if (rule.code !== undefined) decision.error = faultError(rule, target);
@@ -200,7 +250,11 @@ export async function applyFault(decision: FaultDecision, verb: string, req: Inc
   return false;
 }
 
-function matches(rule: FaultRule, { verb, request }: FaultTarget): boolean {
+function matches(rule: FaultRule, { verb, request, origin = 'http' }: FaultTarget): boolean {
+  const clients = rule.clients ?? 'http';
+  if (clients !== 'all' && clients !== origin) return false;
+  // Real-time latency has no place among in-process requests, which the virtual clock drives.
+  if (origin === 'in-process' && rule.code === undefined && rule.dropWatch !== true) return false;
   const resource = request.subresource ? `${request.resource}/${request.subresource}` : request.resource;
   // Without verbs, a rule only some verbs can carry out applies to those verbs alone.
   if (rule.dropWatch && verb !== 'watch') return false;

@@ -1,4 +1,5 @@
 // The in-process client: the second door onto the registry's request pipeline, for controllers, tests and fixtures.
+import type { FaultDecision, FaultInjector } from '../api/faults.js';
 import { rfc3339 } from '../clock/clock.js';
 import { bindPod } from '../registry/pod-binding.js';
 import { evictPod } from '../registry/pod-eviction.js';
@@ -52,6 +53,14 @@ export interface SharedReadOptions {
   shared?: boolean;
 }
 
+export interface ClientWatchOptions extends SharedReadOptions {
+  /**
+   * Called when the watch breaks as a cut connection would (an injected `dropWatch` fault), not on stop() and not
+   * after an ERROR event. The watcher re-watches from the last resourceVersion it saw, as client-go's reflector does.
+   */
+  onDisconnect?: () => void;
+}
+
 export interface ClientWatchEvent {
   type: WatchEventType | 'ERROR';
   object: KubeObject;
@@ -63,11 +72,32 @@ export interface ClientWatchEvent {
  * copies, which callers may mutate freely, except those a list or watch asked for `shared` (see SharedReadOptions).
  */
 export class InProcessClient {
+  private faults: FaultInjector | undefined;
+
   constructor(
     private readonly registry: Registry,
     /** The manager name writes are recorded under when the caller names none. */
     private readonly defaultManager = 'kubefake',
   ) {}
+
+  /** Lets fault rules with `clients: 'in-process'` or `'all'` reach this client's requests. */
+  useFaults(faults: FaultInjector | undefined): void {
+    this.faults = faults;
+  }
+
+  /** Throws the error an injected fault picks for this request, before anything is read or stored. */
+  private fault(
+    verb: string,
+    target: Resource,
+    at: { namespace?: string; name?: string; subresource?: string; resourceVersion?: string } = {},
+  ): FaultDecision | undefined {
+    if (!this.faults) return undefined;
+    const { group, version, resource, namespaced } = target.type;
+    const request = { group, version, resource, namespace: namespaced ? at.namespace : undefined, name: at.name, subresource: at.subresource, rest: [] };
+    const decision = this.faults.check({ verb, request, resourceVersion: at.resourceVersion, origin: 'in-process' });
+    if (decision?.error && verb !== 'watch') throw decision.error;
+    return decision;
+  }
 
   private resource(apiVersion: string, resource: string): Resource {
     const [group, version] = apiVersion.includes('/') ? apiVersion.split('/') as [string, string] : ['', apiVersion];
@@ -113,12 +143,16 @@ export class InProcessClient {
   }
 
   async get(apiVersion: string, resource: string, namespace: string | undefined, name: string): Promise<KubeObject> {
-    const view = await this.registry.get(this.resource(apiVersion, resource), namespace, name);
+    const target = this.resource(apiVersion, resource);
+    this.fault('get', target, { namespace, name });
+    const view = await this.registry.get(target, namespace, name);
     return cloneJson(view.object as KubeObject);
   }
 
   async list(apiVersion: string, resource: string, namespace?: string, query: ListQuery = {}, options: SharedReadOptions = {}): Promise<ClientList> {
-    const list = await this.registry.list(this.resource(apiVersion, resource), namespace, query);
+    const target = this.resource(apiVersion, resource);
+    this.fault('list', target, { namespace, resourceVersion: query.resourceVersion });
+    const list = await this.registry.list(target, namespace, query);
     const hand = options.shared ? deepFreeze : cloneJson;
     const result: ClientList = { items: list.views.map((v) => hand(v.object as KubeObject)), resourceVersion: String(list.revision) };
     if (list.continue) result.continue = list.continue;
@@ -126,7 +160,10 @@ export class InProcessClient {
   }
 
   async create(apiVersion: string, resource: string, namespace: string | undefined, object: KubeObject, options?: ClientWriteOptions): Promise<KubeObject> {
-    const view = await this.registry.create(this.resource(apiVersion, resource), namespace, cloneJson(object), this.writeOptions(options));
+    const target = this.resource(apiVersion, resource);
+    // As over HTTP, a create's URL names no object: name rules do not pick creates.
+    this.fault('create', target, { namespace });
+    const view = await this.registry.create(target, namespace, cloneJson(object), this.writeOptions(options));
     return cloneJson(view.object as KubeObject);
   }
 
@@ -136,6 +173,7 @@ export class InProcessClient {
     if (options?.subresource === 'finalize') this.requireSubresource(target, 'finalize', 'update');
     // Custom resources have a status subresource only where their CRD version declares one.
     if (options?.subresource === 'status' && target.custom) this.requireSubresource(target, 'status', 'update');
+    this.fault('update', target, { namespace, name, subresource: options?.subresource });
     const { view } = await this.registry.update(target, namespace, name, cloneJson(object), this.writeOptions(options));
     return cloneJson(view.object as KubeObject);
   }
@@ -151,6 +189,7 @@ export class InProcessClient {
   ): Promise<KubeObject> {
     const target = this.resource(apiVersion, resource);
     if (options?.subresource === 'finalize') this.requireSubresource(target, 'finalize', 'patch');
+    this.fault('patch', target, { namespace, name, subresource: options?.subresource });
     const write = this.writeOptions(options);
     if (type === 'apply') {
       const { view } = await this.registry.apply(target, namespace, name, cloneJson(patch), { ...write, force: options?.force });
@@ -172,7 +211,9 @@ export class InProcessClient {
 
   /** Returns the object as it stands after the request: gone, or waiting on finalizers or grace. */
   async delete(apiVersion: string, resource: string, namespace: string | undefined, name: string, options: DeleteOptions = {}): Promise<KubeObject> {
-    const { view } = await this.registry.delete(this.resource(apiVersion, resource), namespace, name, options);
+    const target = this.resource(apiVersion, resource);
+    this.fault('delete', target, { namespace, name });
+    const { view } = await this.registry.delete(target, namespace, name, options);
     return cloneJson(view.object as KubeObject);
   }
 
@@ -184,7 +225,9 @@ export class InProcessClient {
     query: ListQuery = {},
     options: DeleteOptions = {},
   ): Promise<KubeObject[]> {
-    const list = await this.registry.deleteCollection(this.resource(apiVersion, resource), namespace, query, options);
+    const target = this.resource(apiVersion, resource);
+    this.fault('deletecollection', target, { namespace });
+    const list = await this.registry.deleteCollection(target, namespace, query, options);
     return list.views.map((v) => cloneJson(v.object as KubeObject)).filter((o) => o.metadata.deletionTimestamp);
   }
 
@@ -194,6 +237,7 @@ export class InProcessClient {
    */
   async bind(namespace: string, name: string, nodeName: string, options: { uid?: string; dryRun?: boolean; fieldManager?: string } = {}): Promise<void> {
     const pods = this.resource('v1', 'pods');
+    this.fault('create', pods, { namespace, name, subresource: 'binding' });
     const now = rfc3339(this.registry.clock.now());
     const write = { dryRun: options.dryRun, fieldManager: options.fieldManager ?? this.defaultManager };
     await this.registry.patch(pods, namespace, name, (current) => bindPod(current, nodeName, now, options.uid), { ...write, subresource: 'binding' });
@@ -201,23 +245,59 @@ export class InProcessClient {
 
   /** pods/eviction, as POST .../eviction: deletes the pod unless a PodDisruptionBudget refuses (429). */
   async evict(namespace: string, name: string, deleteOptions: Record<string, unknown> = {}, options: { dryRun?: boolean } = {}): Promise<void> {
+    this.fault('create', this.resource('v1', 'pods'), { namespace, name, subresource: 'eviction' });
     await evictPod(this.registry, namespace, name, { apiVersion: 'policy/v1', kind: 'Eviction', metadata: { name, namespace }, deleteOptions }, options.dryRun === true);
   }
 
-  /** Streams events in resourceVersion order until `stop()`; an ERROR event (e.g. 410) ends the watch. */
-  watch(
+  /**
+   * Streams events in resourceVersion order until `stop()`; an ERROR event (e.g. 410) ends the watch, and so does a
+   * broken connection (see ClientWatchOptions.onDisconnect).
+   */
+  async watch(
     apiVersion: string,
     resource: string,
     namespace: string | undefined,
     query: WatchQuery,
     onEvent: (event: ClientWatchEvent) => void,
-    options: SharedReadOptions = {},
+    options: ClientWatchOptions = {},
   ): Promise<WatchHandle> {
     const hand = options.shared ? deepFreeze : cloneJson;
-    return this.registry.watch(this.resource(apiVersion, resource), namespace, query, {
-      event: (type, view) => onEvent({ type, object: hand(view.object as KubeObject) }),
-      error: (err) => onEvent({ type: 'ERROR', object: err.toStatus() as unknown as KubeObject }),
+    const target = this.resource(apiVersion, resource);
+    const fault = this.fault('watch', target, { namespace, resourceVersion: query.resourceVersion });
+    if (fault?.error) {
+      if (fault.error.code !== 410) throw fault.error;
+      // As over HTTP: a watch from an expired resourceVersion opens, then ends with one ERROR event.
+      onEvent({ type: 'ERROR', object: fault.error.toStatus() as unknown as KubeObject });
+      return { stop: () => {} };
+    }
+    const cutAfter = fault?.dropWatchAfter;
+    let delivered = 0;
+    let cut = false;
+    let handle: WatchHandle | undefined;
+    const disconnect = () => {
+      if (cut) return;
+      cut = true;
+      handle?.stop();
+      options.onDisconnect?.();
+    };
+    handle = await this.registry.watch(target, namespace, query, {
+      event: (type, view) => {
+        if (cut) return;
+        onEvent({ type, object: hand(view.object as KubeObject) });
+        if (cutAfter !== undefined && ++delivered >= cutAfter) disconnect();
+      },
+      error: (err) => {
+        if (!cut) onEvent({ type: 'ERROR', object: err.toStatus() as unknown as KubeObject });
+      },
       end: () => {},
     });
+    if (cut) handle.stop();
+    else if (cutAfter === 0) disconnect();
+    return {
+      stop: () => {
+        cut = true;
+        handle?.stop();
+      },
+    };
   }
 }

@@ -192,7 +192,9 @@ export function kubeletController(options: KubeletOptions = {}): Controller {
         try {
           await ctx.client.delete('v1', 'pods', namespace, name, { gracePeriodSeconds: 0, preconditions: { uid } });
         } catch (err) {
-          if (errorCode(err) !== 404 && errorCode(err) !== 409) {
+          // Only a pod already gone is done with. A 409 may be a failed uid precondition (the name now holds another
+          // pod, which the retry then meets) or a conflict to retry: either way the retry reads the pod afresh.
+          if (errorCode(err) !== 404) {
             memories.set(uid, committed);
             throw err;
           }

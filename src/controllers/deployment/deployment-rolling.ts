@@ -51,15 +51,10 @@ async function reconcileOldReplicaSets(
   const newRSUnavailablePodCount = specReplicas(newRS) - (newRS.status?.availableReplicas ?? 0);
   const maxScaledDown = allPodsCount - minAvailable - newRSUnavailablePodCount;
   if (maxScaledDown <= 0) return false;
-  // Upstream drops a failed scale-down here rather than retrying; the next event on the deployment or its ReplicaSets does.
-  let cleaned: { oldRSs: ReplicaSet[]; count: number };
-  let scaledDownCount: number;
-  try {
-    cleaned = await cleanupUnhealthyReplicas(deps, oldRSs, d, maxScaledDown);
-    scaledDownCount = await scaleDownOldReplicaSetsForRollingUpdate(deps, [...cleaned.oldRSs, newRS], cleaned.oldRSs, d);
-  } catch {
-    return false;
-  }
+  // Upstream drops a failed scale-down and waits for the next event or its informers' 12–24 h resync. Without a
+  // resync here, a failure no event follows (a 500, a timeout) would stall the rollout: the error retries with backoff.
+  const cleaned = await cleanupUnhealthyReplicas(deps, oldRSs, d, maxScaledDown);
+  const scaledDownCount = await scaleDownOldReplicaSetsForRollingUpdate(deps, [...cleaned.oldRSs, newRS], cleaned.oldRSs, d);
   return cleaned.count + scaledDownCount > 0;
 }
 

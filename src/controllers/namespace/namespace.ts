@@ -2,7 +2,7 @@
 import type { ServedResource } from '../../client/client.js';
 import type { KubeObject } from '../../meta/types.js';
 import type { Controller, ControllerContext, ReconcileResult, SharedInformer } from '../runtime/index.js';
-import { keyOf } from '../runtime/index.js';
+import { BucketRateLimiter, ExponentialBackoff, keyOf, MaxOfRateLimiter } from '../runtime/index.js';
 import { preferredResources } from '../garbage-collector/garbage-collector-discovery.js';
 import { NamespacedResourcesDeleter } from './namespace-deleter.js';
 
@@ -27,6 +27,8 @@ export function namespaceController(options: NamespaceControllerOptions = {}): C
   return {
     name: 'namespace',
     component: 'namespace-controller',
+    // Upstream's nsControllerRateLimiter: a failing namespace is retried at least every minute, never later.
+    rateLimiter: (clock) => new MaxOfRateLimiter(new ExponentialBackoff(5, 60_000), new BucketRateLimiter(clock, 10, 100)),
     start(ctx: ControllerContext): void {
       deleter = new NamespacedResourcesDeleter(ctx.client, ctx.clock, () => deletableNamespacedResources(ctx.client.resources()));
       namespaces = ctx.informers.informerFor('v1', 'namespaces');

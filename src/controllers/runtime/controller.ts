@@ -5,7 +5,7 @@ import { workSlicer, type WorkSlicer } from '../../clock/work-slicer.js';
 import type { KubeObject, OwnerReference } from '../../meta/types.js';
 import { ClientEventRecorder, type EventRecorder } from './event-recorder.js';
 import { InformerFactory, keyOf, type SharedInformer } from './informer.js';
-import { WorkQueue } from './work-queue.js';
+import { WorkQueue, type RateLimiter } from './work-queue.js';
 
 export type ReconcileResult = { requeueAfter?: number } | void;
 
@@ -22,6 +22,8 @@ export interface Controller {
   workers?: number;
   /** The `source.component` of the Events it records, e.g. `deployment-controller`; `<name>-controller` by default. */
   component?: string;
+  /** The retry policy of its queue, where upstream tunes one; client-go's DefaultControllerRateLimiter otherwise. */
+  rateLimiter?: (clock: Clock) => RateLimiter;
 }
 
 export interface ControllerContext {
@@ -147,7 +149,7 @@ export class ControllerManager {
     }
     for (const controller of options.controllers) {
       if (!isControllerEnabled(controller.name, entries, controller.disabledByDefault ?? false)) continue;
-      const queue = new WorkQueue(options.clock);
+      const queue = new WorkQueue(options.clock, { backoff: controller.rateLimiter?.(options.clock) });
       const runner: Runner = { controller, queue, workers: Math.max(1, controller.workers ?? 1), active: 0, inflight: new Set(), pumpScheduled: false };
       queue.onReady(() => this.schedulePump(runner));
       this.runners.set(controller.name, runner);

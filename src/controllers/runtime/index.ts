@@ -1,6 +1,6 @@
 // The controller runtime's public surface: informers, work queues, controllers and their manager.
 export { InformerFactory, SharedInformer, keyOf, splitKey, type EventHandler, type InformerClient, type InformerOptions } from './informer.js';
-export { ExponentialBackoff, WorkQueue, type WorkQueueOptions } from './work-queue.js';
+export { BucketRateLimiter, defaultControllerRateLimiter, ExponentialBackoff, MaxOfRateLimiter, WorkQueue, type RateLimiter, type WorkQueueOptions } from './work-queue.js';
 export {
   ControllerManager,
   controllerOf,

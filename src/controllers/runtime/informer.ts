@@ -1,5 +1,5 @@
 // Shared informers: list-then-watch caches of one resource that fan events out to controllers, like client-go's.
-import type { ClientList, ClientWatchEvent, SharedReadOptions } from '../../client/client.js';
+import type { ClientList, ClientWatchEvent, ClientWatchOptions, SharedReadOptions } from '../../client/client.js';
 import type { Clock, TimerHandle } from '../../clock/clock.js';
 import type { KubeObject } from '../../meta/types.js';
 import { InformerIndex, type IndexFunc } from './informer-index.js';
@@ -24,7 +24,7 @@ export interface InformerClient {
     namespace: string | undefined,
     query: { resourceVersion?: string; labelSelector?: string; fieldSelector?: string; timeoutSeconds?: number },
     onEvent: (event: ClientWatchEvent) => void,
-    options?: SharedReadOptions,
+    options?: ClientWatchOptions,
   ): Promise<{ stop(): void }>;
 }
 
@@ -44,7 +44,7 @@ export interface InformerOptions {
    * so it asks for a timeout and re-watches from the last resourceVersion it saw when that timeout is reached.
    */
   watchTimeoutSeconds?: number;
-  /** Delay before re-watching after a non-410 watch error or a failed list. */
+  /** Delay before re-watching after a non-410 watch error, a broken watch or a failed list. */
   retryDelayMs?: number;
   logError?: (err: unknown) => void;
 }
@@ -183,7 +183,7 @@ export class SharedInformer {
         (event) => {
           if (epoch === this.epoch) this.onEvent(event);
         },
-        shared,
+        { ...shared, onDisconnect: () => this.onDisconnect(epoch) },
       );
     } catch (err) {
       this.report(err);
@@ -202,6 +202,15 @@ export class SharedInformer {
       this.endWatch();
       this.track(this.watchFrom(next));
     });
+  }
+
+  /** A cut connection: what the cache holds is still right up to lastResourceVersion, so a re-watch from it catches up. */
+  private onDisconnect(epoch: number): void {
+    if (epoch !== this.epoch || this.stopped) return;
+    const next = ++this.epoch;
+    this.endWatch();
+    // After a pause, as the reflector backs off: a server that keeps cutting watches must not be hammered.
+    this.retryLater(() => this.watchFrom(next));
   }
 
   private onEvent(event: ClientWatchEvent): void {

@@ -1,6 +1,6 @@
 // Work queue semantics on a virtual clock: de-duplication, no concurrent processing of a key, delays and backoff.
 import { VirtualClock } from '../../clock/virtual-clock.js';
-import { ExponentialBackoff, WorkQueue } from './work-queue.js';
+import { BucketRateLimiter, defaultControllerRateLimiter, ExponentialBackoff, MaxOfRateLimiter, WorkQueue } from './work-queue.js';
 
 test('adds de-duplicate and keep order', () => {
   const q = new WorkQueue(new VirtualClock());
@@ -79,4 +79,35 @@ test('shutDown drops pending work and timers', () => {
   expect(clock.nextDueTime()).toBeUndefined();
   q.add('c');
   expect(q.len()).toBe(0);
+});
+
+test('the default limiter is client-go\'s: per-key 5 ms doubling, and an overall bucket of 100 retries refilled at 10/s', () => {
+  const clock = new VirtualClock();
+  const limiter = defaultControllerRateLimiter(clock);
+  expect([limiter.when('a'), limiter.when('a'), limiter.when('a')]).toEqual([5, 10, 20]);
+  limiter.forget('a');
+  expect(limiter.when('a')).toBe(5);
+  // 4 tokens spent; 96 more keys fail at once and empty the bucket, then each retry waits for its own token.
+  for (let i = 0; i < 96; i++) expect(limiter.when(`k${i}`)).toBe(5);
+  expect(limiter.when('x')).toBe(100);
+  expect(limiter.when('y')).toBe(200);
+  clock.advance(10_000);
+  expect(limiter.when('z')).toBe(5);
+});
+
+test('a storm of failing keys is spread out by the bucket instead of retried all at once', () => {
+  const clock = new VirtualClock();
+  const q = new WorkQueue(clock);
+  for (let i = 0; i < 150; i++) q.addRateLimited(`k${i}`);
+  clock.advance(5);
+  expect(q.len()).toBe(100);
+  clock.advance(5_000 - 5);
+  expect(q.len()).toBe(150);
+});
+
+test('MaxOfRateLimiter and BucketRateLimiter keep their own counts', () => {
+  const clock = new VirtualClock();
+  const max = new MaxOfRateLimiter(new ExponentialBackoff(1, 8), new BucketRateLimiter(clock, 1, 2));
+  expect([max.when('a'), max.when('a'), max.when('a'), max.when('a')]).toEqual([1, 2, 1000, 2000]);
+  expect(max.numRequeues('a')).toBe(4);
 });

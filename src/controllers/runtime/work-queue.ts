@@ -1,8 +1,15 @@
 // A de-duplicating, delaying, rate-limited work queue of string keys, with client-go's workqueue semantics.
 import type { Clock, TimerHandle } from '../../clock/clock.js';
 
+/** How long a key waits before its next try after a failure; client-go's workqueue.RateLimiter. */
+export interface RateLimiter {
+  when(key: string): number;
+  forget(key: string): void;
+  numRequeues(key: string): number;
+}
+
 /** Per-item exponential backoff: base·2^failures, capped; client-go's default controller limiter uses 5 ms → 1000 s. */
-export class ExponentialBackoff {
+export class ExponentialBackoff implements RateLimiter {
   private readonly failures = new Map<string, number>();
 
   constructor(
@@ -26,8 +33,67 @@ export class ExponentialBackoff {
   }
 }
 
+/**
+ * client-go's BucketRateLimiter (10 qps, burst 100 by default): an overall token bucket over every retry, so a storm of
+ * failing keys is spread out in time instead of retried all at once. A retry may borrow a token ahead of the refill.
+ */
+export class BucketRateLimiter implements RateLimiter {
+  private tokens: number;
+  private last: number;
+
+  constructor(
+    private readonly clock: Clock,
+    readonly qps = 10,
+    readonly burst = 100,
+  ) {
+    this.tokens = burst;
+    this.last = clock.now();
+  }
+
+  when(): number {
+    const now = this.clock.now();
+    this.tokens = Math.min(this.burst, this.tokens + ((now - this.last) * this.qps) / 1000);
+    this.last = now;
+    this.tokens -= 1;
+    return this.tokens >= 0 ? 0 : Math.ceil((-this.tokens * 1000) / this.qps);
+  }
+
+  forget(): void {}
+
+  numRequeues(): number {
+    return 0;
+  }
+}
+
+/** client-go's MaxOfRateLimiter: every limiter is asked (each keeps its own count) and the longest wait wins. */
+export class MaxOfRateLimiter implements RateLimiter {
+  private readonly limiters: RateLimiter[];
+
+  constructor(...limiters: RateLimiter[]) {
+    this.limiters = limiters;
+  }
+
+  when(key: string): number {
+    return Math.max(0, ...this.limiters.map((l) => l.when(key)));
+  }
+
+  forget(key: string): void {
+    for (const l of this.limiters) l.forget(key);
+  }
+
+  numRequeues(key: string): number {
+    return Math.max(0, ...this.limiters.map((l) => l.numRequeues(key)));
+  }
+}
+
+/** client-go's DefaultControllerRateLimiter: per key 5 ms doubling to 1000 s, and 10 retries a second (burst 100) overall. */
+export function defaultControllerRateLimiter(clock: Clock): RateLimiter {
+  return new MaxOfRateLimiter(new ExponentialBackoff(5, 1000_000), new BucketRateLimiter(clock, 10, 100));
+}
+
 export interface WorkQueueOptions {
-  backoff?: ExponentialBackoff;
+  /** The retry policy of addRateLimited; defaultControllerRateLimiter when unset. */
+  backoff?: RateLimiter;
 }
 
 /**
@@ -41,7 +107,7 @@ export class WorkQueue {
   private readonly processing = new Set<string>();
   /** Delayed adds, one timer per key holding the earliest time asked for, as client-go's delaying queue does. */
   private readonly waiting = new Map<string, { due: number; timer: TimerHandle }>();
-  private readonly backoff: ExponentialBackoff;
+  private readonly backoff: RateLimiter;
   private readonly listeners: (() => void)[] = [];
   private shuttingDown = false;
 
@@ -49,7 +115,7 @@ export class WorkQueue {
     private readonly clock: Clock,
     options: WorkQueueOptions = {},
   ) {
-    this.backoff = options.backoff ?? new ExponentialBackoff();
+    this.backoff = options.backoff ?? defaultControllerRateLimiter(clock);
   }
 
   /** Called whenever a key becomes ready; the runner uses it to start a worker. */
