@@ -1,6 +1,6 @@
 // Streams watch events over HTTP: one JSON object plus newline per event, frames shared by every watcher.
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { ApiError } from '../../meta/errors.js';
+import { ApiError } from '../../meta/errors.js';
 import type { ObjectView } from '../../registry/generic/context.js';
 import type { WatchEventType, WatchQuery } from '../../registry/generic/watch.js';
 import type { Resource } from '../../registry/resource.js';
@@ -33,6 +33,20 @@ export function cutWatchAfter(req: IncomingMessage, events: number): void {
   cuts.set(req, events);
 }
 
+/** ClusterOptions.maxWatches' default: far above what a test suite opens, low enough that a runaway client is stopped. */
+export const defaultMaxWatches = 10_000;
+
+/** HTTP watches open per cluster, against its maxWatches. */
+const openWatchCounts = new WeakMap<ApiContext, number>();
+
+/** As upstream's API Priority and Fairness answers a request over its concurrency: 429 with Retry-After. */
+function tooManyWatches(): ApiError {
+  const retryAfterSeconds = 1;
+  return new ApiError(429, 'TooManyRequests', 'Too many requests, please try again later.', { retryAfterSeconds }, {
+    'Retry-After': String(retryAfterSeconds),
+  });
+}
+
 /** A watch answered only with an ERROR event (as upstream answers one from an expired resourceVersion), then ended. */
 export function sendWatchError(res: ServerResponse, err: ApiError): void {
   res.statusCode = 200;
@@ -50,25 +64,33 @@ export async function serveWatch(
   query: WatchQuery,
   representation: ObjectRepresentation,
 ): Promise<void> {
+  const openCount = openWatchCounts.get(api) ?? 0;
+  if (openCount >= (api.maxWatches ?? defaultMaxWatches)) throw tooManyWatches();
+  openWatchCounts.set(api, openCount + 1);
   let ended = false;
   let stopWatch: () => void = () => {};
   const open: OpenWatch = { close: () => finish(true) };
-  const finish = (graceful: boolean) => {
-    if (ended) return;
+  /** Releases everything the watch holds, once; false when it had already ended. */
+  const end = (): boolean => {
+    if (ended) return false;
     ended = true;
+    openWatchCounts.set(api, (openWatchCounts.get(api) ?? 1) - 1);
     stopWatch();
     api.watches.delete(open);
+    return true;
+  };
+  const finish = (graceful: boolean) => {
+    if (!end()) return;
     if (graceful) res.end();
     else res.destroy();
   };
+  // Before the registry is asked: a client that goes away while the watch starts must not leave it registered.
+  res.on('close', () => finish(false));
   const cutAfter = cuts.get(req);
   let sent = 0;
   // Ends like a dropped connection, not a clean end: the client's read fails. Events already written go out first.
   const cut = () => {
-    if (ended) return;
-    ended = true;
-    stopWatch();
-    api.watches.delete(open);
+    if (!end()) return;
     startStream();
     res.write('', () => res.destroy());
   };
@@ -99,18 +121,25 @@ export async function serveWatch(
     res.setHeader('Cache-Control', 'no-cache, private');
     res.flushHeaders(); // clients such as `kubectl wait` block until they see the headers
   };
-  const handle = await api.registry.watch(resource, namespace, query, {
-    event: (type, view) => {
-      startStream();
-      write(encode(type, view));
-    },
-    error: (err: ApiError) => {
-      startStream();
-      write(Buffer.from(`${JSON.stringify({ type: 'ERROR', object: err.toStatus() })}\n`));
-      finish(true);
-    },
-    end: () => finish(true),
-  });
+  let handle: Awaited<ReturnType<typeof api.registry.watch>>;
+  try {
+    handle = await api.registry.watch(resource, namespace, query, {
+      event: (type, view) => {
+        startStream();
+        write(encode(type, view));
+      },
+      error: (err: ApiError) => {
+        startStream();
+        write(Buffer.from(`${JSON.stringify({ type: 'ERROR', object: err.toStatus() })}\n`));
+        finish(true);
+      },
+      end: () => finish(true),
+    });
+  } catch (err) {
+    // The error is answered on this response: the connection stays open for the client's next request.
+    end();
+    throw err;
+  }
   stopWatch = () => handle.stop();
   if (ended) {
     handle.stop();
@@ -118,7 +147,6 @@ export async function serveWatch(
   }
   startStream();
   api.watches.add(open);
-  res.on('close', () => finish(false));
   if (cutAfter !== undefined && sent >= cutAfter) cut();
 }
 
