@@ -18,6 +18,7 @@ COPY package.json package-lock.json ./
 RUN npm ci --omit=dev --ignore-scripts --no-audit --no-fund && npm cache clean --force
 COPY openapi ./openapi
 COPY proto ./proto
+COPY policy ./policy
 COPY NOTICE ./
 COPY --from=build /app/dist ./dist
 # The kubeconfig goes to a volume a job can mount or `docker cp` from; it names http://127.0.0.1:6443 unless

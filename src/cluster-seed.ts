@@ -1,4 +1,5 @@
 // What a new cluster holds before anyone talks to it: system namespaces, the kubernetes Service, nodes, default classes.
+import { seedBootstrapPolicy } from './auth/bootstrap-policy/seed-policy.js';
 import type { Clock } from './clock/clock.js';
 import { defaultNodes, nodeObject, type NodeSpecification } from './kubelet/node-template.js';
 import type { KubeObject } from './meta/types.js';
@@ -9,6 +10,10 @@ const startupNamespaces = ['default', 'kube-system', 'kube-public', 'kube-node-l
 export interface SeedOptions {
   /** Worker nodes: a count of default nodes, or each node spelled out. */
   nodes: number | NodeSpecification[];
+  /** Under RBAC the cluster also starts with upstream's default roles and bindings. */
+  authorization?: 'AlwaysAllow' | 'RBAC';
+  /** Whether the clusterrole-aggregation controller will run (the seeded policy is then stored aggregated). */
+  aggregateClusterRoles?: boolean;
 }
 
 export async function seedCluster(registry: Registry, clock: Clock, options: SeedOptions): Promise<void> {
@@ -24,6 +29,7 @@ export async function seedCluster(registry: Registry, clock: Clock, options: See
       ? defaultNodes(options.nodes, { now })
       : options.nodes.map((spec, index) => nodeObject({ index, ...spec }, now));
   for (const node of nodes) await create(registry, 'v1', 'nodes', undefined, node);
+  if (options.authorization === 'RBAC') await seedBootstrapPolicy(registry, clock, { aggregate: options.aggregateClusterRoles ?? true });
 }
 
 async function create(registry: Registry, apiVersion: string, resource: string, namespace: string | undefined, object: unknown): Promise<KubeObject> {

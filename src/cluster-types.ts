@@ -13,6 +13,7 @@ import type { Registry } from './registry/registry.js';
 import type { Store } from './store/types.js';
 import type { KubeconfigIdentity } from './kubeconfig.js';
 import type { TlsOption } from './tls/serving-cert.js';
+import type { HttpTimeouts } from './cluster-listen.js';
 import type { ServiceResolver } from './webhook/webhook-client.js';
 import type { KubeConfig } from '@kubernetes/client-node';
 
@@ -51,6 +52,17 @@ export interface ClusterOptions {
   customControllers?: Controller[];
   /** Bytes a watcher may fall behind before it is dropped (default 16 MiB). */
   maxWatchBufferBytes?: number;
+  /**
+   * HTTP watches served at once (default 10,000); one more is refused with 429 TooManyRequests and Retry-After, as
+   * upstream's API Priority and Fairness refuses long-running requests over its concurrency. Watches of the
+   * in-process client (the built-in controllers' informers) do not count.
+   */
+  maxWatches?: number;
+  /**
+   * Real-time limits on clients that send slowly, as upstream's: headers within 32 s, the whole request within 60 s,
+   * idle keep-alive connections closed after 90 s. Answers (watches, log streams) are never cut by them.
+   */
+  httpTimeouts?: HttpTimeouts;
   /** Called with unexpected errors (those answered 500) and controller errors; defaults to the logger, else console.error. */
   logError?: (err: unknown) => void;
   /**
@@ -77,7 +89,10 @@ export interface ClusterOptions {
    * seeded objects the file lacks are removed, and reset() comes back here. `crds` and `load` are applied on top.
    */
   restore?: string | SnapshotDocument;
-  /** Failures HTTP requests meet from the start; `cluster.faults` adds and removes them later. */
+  /**
+   * Failures HTTP requests (or, with a rule's `clients`, the controllers' in-process ones) meet from the start;
+   * `cluster.faults` adds and removes them later.
+   */
   faults?: FaultRule[];
   /**
    * Where a webhook's `clientConfig.service` is reached from this process (admission and conversion webhooks), e.g.
@@ -91,6 +106,15 @@ export interface ClusterOptions {
    * credentials too unless `anonymous: true`; the kubeconfig then carries the first token.
    */
   auth?: AuthOptions;
+  /**
+   * Authorization, as kube-apiserver's `--authorization-mode`: `'AlwaysAllow'` (the default) lets every request
+   * through; `'RBAC'` decides by Roles and bindings, and the cluster starts with upstream's default RBAC policy
+   * (cluster-admin for system:masters, admin/edit/view, system:controller:* roles and their bindings…). Under RBAC every
+   * HTTP request is authorized after authentication (403 Forbidden as upstream words it; system:masters always passes),
+   * impersonation needs `impersonate`, and writing Roles or bindings that grant more than the writer holds needs
+   * `escalate` / `bind`. The in-process `client` (controllers, tests) is never restricted.
+   */
+  authorization?: 'AlwaysAllow' | 'RBAC';
   /**
    * @internal Load @kubernetes/client-node (an optional peer dependency) for `cluster.kubeConfig`; default true. The
    * CLI passes false: it never reads kubeConfig, and loading the library costs about half a second.
@@ -139,7 +163,8 @@ export interface Cluster {
   advance(duration: number | string): Promise<void>;
   close(): Promise<void>;
   /**
-   * Fault injection for HTTP clients (kubectl, client-node, operators): `faults.add({ verbs: ['update'], resource:
+   * Fault injection for HTTP clients (kubectl, client-node, operators), and with `clients: 'in-process'` for the
+   * controllers, scheduler, kubelet and `client`: `faults.add({ verbs: ['update'], resource:
    * 'deployments', code: 409, times: 1 })` fails the next matching request as a troubled apiserver would.
    */
   faults: FaultInjector;

@@ -1,10 +1,10 @@
 // The composition root: wires store, registry, HTTP server and clock into one isolated cluster.
 import { loadCel } from './cel/cel-loader.js';
-import type { Server } from 'node:http';
 import type { ApiContext, OpenWatch } from './api/api-context.js';
 import { buildApp } from './api/server.js';
 import { ClusterAuthenticator } from './auth/authenticator.js';
 import { clientLookup } from './auth/client-lookup.js';
+import { authorizationModes, createAuthorizer, impersonationAuthorizer, type AuthorizationMode } from './auth/authorization/index.js';
 import { FaultInjector } from './api/faults.js';
 import { InProcessClient } from './client/client.js';
 import { RealClock, type Clock } from './clock/clock.js';
@@ -14,7 +14,7 @@ import { defaultControllers } from './controllers/index.js';
 import { apiExtensionsControllers } from './controllers/apiextensions/index.js';
 import { defaultIngressClass } from './controllers/ingress-status/ingress-status.js';
 import { defaultStorageClass } from './controllers/local-provisioner/default-storage-class.js';
-import { ControllerManager, parseControllerSpec } from './controllers/runtime/index.js';
+import { ControllerManager, isControllerEnabled, parseControllerSpec } from './controllers/runtime/index.js';
 import type { Cluster, ClusterOptions } from './cluster-types.js';
 import { seedCluster } from './cluster-seed.js';
 import { createManifests, isCrd, readManifests } from './cluster-manifests.js';
@@ -24,7 +24,7 @@ import { createAdmission } from './admission/index.js';
 import { kubeletLogProvider } from './kubelet/logs-provider.js';
 import { createLogger, errorReporter } from './logging/logger.js';
 import { kubeconfigForIdentity, renderKubeconfig } from './kubeconfig.js';
-import { listenCluster } from './cluster-listen.js';
+import { listenCluster, type Listening } from './cluster-listen.js';
 import { resolveServingTls } from './tls/serving-cert.js';
 import { loadDiscoveryExtras, loadSwagger } from './openapi/openapi-v2.js';
 import { builtinApi } from './registry/builtins.js';
@@ -44,7 +44,7 @@ export async function startCluster(options: ClusterOptions = {}): Promise<Cluste
   const servingTls = await resolveServingTls(options.tls, options.host ?? '127.0.0.1', options.tlsSans);
   const clock = chooseClock(options.clock);
   // Before anything runs, so a bad token table fails start-up; it reads objects only once requests come.
-  const authenticator = new ClusterAuthenticator({ auth: options.auth, clock, lookup: (...args) => clientLookup(client)(...args) });
+  const authenticator = new ClusterAuthenticator({ auth: options.auth, clock, lookup: (...args) => clientLookup(tokenClient)(...args) });
   // No logger unless asked for: in-process requests then cost nothing, and errors go to console.error as before.
   const logger = options.logger ?? (options.logLevel === undefined ? undefined : createLogger({ level: options.logLevel }));
   const swagger = loadSwagger();
@@ -55,8 +55,18 @@ export async function startCluster(options: ClusterOptions = {}): Promise<Cluste
   const admission = createAdmission({ store, clock, resolveService: options.webhookServiceResolver, resources: () => registry.resources });
   registry.useAdmission(admission);
   registry.useAuthentication(authenticator);
-  await seedCluster(registry, clock, { nodes: options.nodes ?? 3 });
+  const authorizer = createAuthorizer(authorizationMode(options.authorization), store);
+  registry.useAuthorization(authorizer);
+  // The in-process client never passes through these: controllers and tests stay unrestricted.
+  if (authorizer.mode === 'RBAC') authenticator.impersonationAuthorizer = impersonationAuthorizer(authorizer);
+  await seedCluster(registry, clock, {
+    nodes: options.nodes ?? 3,
+    authorization: options.authorization,
+    aggregateClusterRoles: isControllerEnabled('clusterrole-aggregation', parseControllerSpec(options.controllers ?? '*'), false),
+  });
   const client = new InProcessClient(registry);
+  // Token checks serve HTTP requests: in-process fault rules meant for controllers must not turn them into 401s.
+  const tokenClient = new InProcessClient(registry);
   const builtinControllers = defaultControllers();
   // The apiserver's own controllers (CRD names, Established, cleanup) run whatever `controllers` chooses, as they do
   // inside kube-apiserver rather than kube-controller-manager.
@@ -125,13 +135,17 @@ export async function startCluster(options: ClusterOptions = {}): Promise<Cluste
   const watches = new Set<OpenWatch>();
   const faults = new FaultInjector();
   for (const rule of options.faults ?? []) faults.add(rule);
+  client.useFaults(faults);
   const api: ApiContext = {
     auth: authenticator,
+    // AlwaysAllow needs no per-request work: only RBAC sits in the request path.
+    authorizer: authorizer.mode === 'RBAC' ? authorizer : undefined,
     faults,
     registry,
     clock,
     watches,
     maxWatchBufferBytes: options.maxWatchBufferBytes ?? 16 * 1024 * 1024,
+    maxWatches: options.maxWatches,
     logError: options.logError ?? (logger ? errorReporter(logger, 'internal error') : (err) => console.error('kubefake: internal error:', err)),
     logger,
     control: { clockMode, settle, advance, reset, kubeconfigFor: (identity) => kubeconfigForIdentity(endpoint, identity) },
@@ -143,8 +157,8 @@ export async function startCluster(options: ClusterOptions = {}): Promise<Cluste
   const host = options.host ?? '127.0.0.1';
   let address = '';
   const app = buildApp({ api, swagger, serverAddress: () => address });
-  const listening = await listenCluster(app, { host, port: options.port ?? 0, tls: servingTls });
-  const { server, port, endpoint } = listening;
+  const listening = await listenCluster(app, { host, port: options.port ?? 0, tls: servingTls, timeouts: options.httpTimeouts });
+  const { port, endpoint } = listening;
   address = listening.address;
   const url = endpoint.url;
   let closed: Promise<void> | undefined;
@@ -162,7 +176,7 @@ export async function startCluster(options: ClusterOptions = {}): Promise<Cluste
     controllers,
     settle,
     advance,
-    close: () => (closed ??= shutdown(server, watches, store, controllers).finally(() => admission.close())),
+    close: () => (closed ??= shutdown(listening, watches, store, controllers).finally(() => admission.close())),
     faults,
     snapshot: () => takeSnapshot(store),
     restore,
@@ -185,6 +199,12 @@ async function readSamePod(client: InProcessClient, pod: KubeObject): Promise<Ku
   }
 }
 
+function authorizationMode(mode: string | undefined): AuthorizationMode {
+  if (mode === undefined) return 'AlwaysAllow';
+  if (!(authorizationModes as readonly string[]).includes(mode)) throw new Error(`authorization: unknown mode "${mode}"; use ${authorizationModes.join(' or ')}`);
+  return mode as AuthorizationMode;
+}
+
 function chooseClock(choice: ClusterOptions['clock']): Clock {
   if (choice === undefined || choice === 'real') return new RealClock();
   // A virtual clock starts at the real now (whole seconds, as metav1.Time keeps them) so timestamps look sane.
@@ -192,14 +212,17 @@ function chooseClock(choice: ClusterOptions['clock']): Clock {
   return choice;
 }
 
-/** Ends every watch cleanly (clients see their stream end), then closes the listener and idle connections. */
-async function shutdown(server: Server, watches: Set<OpenWatch>, store: Store, controllers: ControllerManager): Promise<void> {
+/**
+ * A request being served when shutdown begins gets this long to answer: a write that answers is then in the state a
+ * snapshot taken after close() holds, and one that cannot is cut (its client sees no answer, never a false success).
+ */
+const shutdownGraceMs = 300;
+
+/** Stops taking requests, ends every watch cleanly (clients see their stream end), lets requests in flight finish, cuts the rest. */
+async function shutdown(listening: Listening, watches: Set<OpenWatch>, store: Store, controllers: ControllerManager): Promise<void> {
   controllers.stop();
+  listening.stopAccepting();
   for (const watch of [...watches]) watch.close();
-  const closing = new Promise<void>((resolve) => server.close(() => resolve()));
-  server.closeIdleConnections();
-  // Anything still open after the watches ended is a request in flight or a stuck client: do not wait on it.
-  server.closeAllConnections();
-  await closing;
+  await listening.drain(shutdownGraceMs);
   await store.close();
 }

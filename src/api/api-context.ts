@@ -1,5 +1,6 @@
 // What the HTTP handlers share: the registry, the clock, open watch streams (closed on shutdown) and a logger.
 import type { ClusterAuthenticator } from '../auth/authenticator.js';
+import type { Authorizer } from '../auth/authorization/authorizer.js';
 import type { Clock } from '../clock/clock.js';
 import type { Logger } from '../logging/logger.js';
 import type { KubeObject } from '../meta/types.js';
@@ -17,6 +18,8 @@ export interface ApiContext {
   watches: Set<OpenWatch>;
   /** Per-watch cap on bytes waiting in the socket buffer: a watcher this far behind is dropped. */
   maxWatchBufferBytes: number;
+  /** HTTP watches served at once (default 10,000); more are refused with 429 (in-process watches are not HTTP ones). */
+  maxWatches?: number;
   logError(err: unknown): void;
   /** Structured logs (request lines at info); none in-process unless asked for, so requests cost nothing. */
   logger?: Logger;
@@ -27,6 +30,8 @@ export interface ApiContext {
    * tokens; without it requests run unauthenticated and serviceaccounts/token is not served.
    */
   auth?: ClusterAuthenticator;
+  /** Authorizes every request right after authentication (403 when refused); absent, everything is allowed (AlwaysAllow). */
+  authorizer?: Authorizer;
   /** Injected failures for HTTP requests (tests of clients' retry paths). */
   faults?: FaultInjector;
   /** The kubelets' side of pods/log; without it a log request fails as one to a node whose kubelet is down. */

@@ -13,6 +13,9 @@ import { parseResourcePath } from './request-info.js';
 import { sendBytes, sendError, sendJson } from './respond.js';
 import { versionInfo } from './version.js';
 import { requestUser } from '../auth/request-user.js';
+import { httpRequestAttributes } from '../auth/authorization/attributes.js';
+import { authorize } from '../auth/authorization/index.js';
+import { anonymousUser } from '../auth/user-info.js';
 import { requestLogHook } from '../logging/request-log.js';
 
 export interface AppOptions {
@@ -53,7 +56,9 @@ export function buildApp({ api, swagger, serverAddress }: AppOptions): RequestLi
     const search = q < 0 ? '' : url.slice(q + 1);
     try {
       // Before routing, as upstream's filter chain: a request that does not authenticate learns nothing of the API.
-      if (api.auth) await api.auth.authenticateRequest(req, path);
+      const user = api.auth ? await api.auth.authenticateRequest(req, path) : undefined;
+      // Then authorization, still before routing: a refused request learns nothing either, not even a 404.
+      if (api.authorizer) await authorize(api.authorizer, httpRequestAttributes(user ?? anonymousUser, req, path, search));
       const info = parseResourcePath(path);
       if (info) {
         await handleResourceRequest(api, req, res, info, search);

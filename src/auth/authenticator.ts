@@ -6,7 +6,7 @@ import type { Clock } from '../clock/clock.js';
 import { ApiError } from '../meta/errors.js';
 import type { KubeObject } from '../meta/types.js';
 import { AuthenticationFailure, type Authenticated } from './authentication-failure.js';
-import { impersonate, type DistinctHeaders, type ImpersonationAuthorizer } from './impersonation.js';
+import { authorizeImpersonation, impersonate, type AsyncImpersonationAuthorizer, type DistinctHeaders } from './impersonation.js';
 import { setRequestUser } from './request-user.js';
 import { ServiceAccountTokens, type ObjectLookup } from './service-account-tokens.js';
 import { defaultAdminToken, StaticTokens, type AuthOptions } from './static-tokens.js';
@@ -38,8 +38,8 @@ export class ClusterAuthenticator implements TokenReviewer {
   readonly serviceAccountTokens: ServiceAccountTokens;
   /** The token the cluster's kubeconfig carries: the first configured one, else the default admin token. */
   readonly kubeconfigToken: string;
-  /** Slot for RBAC: who may impersonate whom. Unset, everyone may (AlwaysAllow). */
-  impersonationAuthorizer: ImpersonationAuthorizer | undefined;
+  /** Slot for RBAC (verb `impersonate`): who may impersonate whom. Unset, everyone may (AlwaysAllow). */
+  impersonationAuthorizer: AsyncImpersonationAuthorizer | undefined;
   private readonly tokens: StaticTokens;
   /** Without configured tokens, any bearer token the cluster does not recognise is the admin's (and no request fails). */
   private readonly lenient: boolean;
@@ -63,7 +63,10 @@ export class ClusterAuthenticator implements TokenReviewer {
    * the 401 (or impersonation's 400/403) to answer instead.
    */
   async authenticateRequest(req: IncomingMessage, path: string): Promise<UserInfo> {
-    const user = impersonate(await this.requester(req, path), distinctHeaders(req), this.impersonationAuthorizer);
+    const requester = await this.requester(req, path);
+    const headers = distinctHeaders(req);
+    if (this.impersonationAuthorizer) await authorizeImpersonation(requester, headers, this.impersonationAuthorizer);
+    const user = impersonate(requester, headers);
     setRequestUser(req, user);
     return user;
   }

@@ -27,9 +27,12 @@ export interface ImpersonationAttributes {
 
 /**
  * Decides whether `requester` may impersonate: undefined allows, a string is the reason it may not (answered 403).
- * kubefake authorizes everything today (AlwaysAllow), so no authorizer is installed.
+ * impersonate() asks it synchronously; the server's RBAC check goes through authorizeImpersonation() instead.
  */
 export type ImpersonationAuthorizer = (requester: UserInfo, attributes: ImpersonationAttributes) => string | undefined;
+
+/** The authorizer slot as the server fills it: RBAC reads the store, so its answer may come later. */
+export type AsyncImpersonationAuthorizer = (requester: UserInfo, attributes: ImpersonationAttributes) => Promise<string | undefined>;
 
 /** Header name → values, one per header line (Node's `req.headersDistinct`: repeated headers are not joined). */
 export type DistinctHeaders = Record<string, string[] | undefined>;
@@ -106,6 +109,18 @@ export function impersonate(requester: UserInfo, headers: DistinctHeaders, autho
   if (uid !== '') user.uid = uid;
   if (Object.keys(extra).length > 0) user.extra = extra;
   return user;
+}
+
+/**
+ * Checks, in the headers' order, each impersonation asked for (upstream's filter asks before it builds the user);
+ * the first refused is the 403. Then impersonate() builds the user without asking again.
+ */
+export async function authorizeImpersonation(requester: UserInfo, headers: DistinctHeaders, authorize: AsyncImpersonationAuthorizer): Promise<void> {
+  for (const request of impersonationRequests(headers)) {
+    const attributes = attributesOf(request);
+    const refusal = await authorize(requester, attributes);
+    if (refusal !== undefined) throw forbidden(requester, attributes, refusal);
+  }
 }
 
 function attributesOf(request: ImpersonationRequest): ImpersonationAttributes {

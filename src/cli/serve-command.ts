@@ -1,6 +1,6 @@
 // `kubefake serve` (the default command): starts a server, writes its kubeconfig, shuts down cleanly on SIGTERM/SIGINT.
 import { Command, InvalidArgumentError, Option } from 'commander';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { dirname, resolve } from 'node:path';
 import { parseTokenFlag, type AuthOptions, type StaticToken } from '../auth/static-tokens.js';
@@ -75,6 +75,13 @@ export const serveCommand = new Command('serve')
     '--restore <file>',
     'start from exactly the state in this file (as `kubefake export` or GET /kubefake/v1/snapshot write it); --crds and --load go on top',
   )
+  .addOption(
+    new Option('--snapshot-on-exit <file>', 'on SIGTERM/SIGINT, write the state here (as `kubefake export` does; JSON if it ends in .json) for --restore')
+      .env('KUBEFAKE_SNAPSHOT_ON_EXIT'),
+  )
+  .addOption(
+    new Option('--max-watches <count>', 'HTTP watches served at once; more get 429 TooManyRequests').argParser(positive).default(10_000).env('KUBEFAKE_MAX_WATCHES'),
+  )
   .option(
     '--webhook-host <host:port>',
     "where webhooks' clientConfig.service references are reached (e.g. 127.0.0.1:9443 for a local webhook server)",
@@ -84,6 +91,12 @@ export const serveCommand = new Command('serve')
     'accept only these bearer tokens (repeatable; 401 for others); a bare token is kubefake-admin in system:masters. The kubeconfig carries the first',
     (value: string, previous: StaticToken[]) => [...previous, tokenFlag(value)],
     [] as StaticToken[],
+  )
+  .addOption(
+    new Option('--authorization <mode>', "AlwaysAllow, or RBAC: requests are decided by Roles and bindings (kube-apiserver's --authorization-mode)")
+      .choices(['AlwaysAllow', 'RBAC'])
+      .default('AlwaysAllow')
+      .env('KUBEFAKE_AUTHORIZATION'),
   )
   .addOption(
     new Option('--anonymous-auth <bool>', 'serve requests without credentials as system:anonymous (default: true, false with --token)').choices(['true', 'false']),
@@ -111,6 +124,8 @@ interface ServeOptions {
   crds: string[];
   load: string[];
   restore?: string;
+  snapshotOnExit?: string;
+  maxWatches: number;
   webhookHost?: string;
   advertiseAddress?: string;
   logLevel: LogLevel;
@@ -121,6 +136,7 @@ interface ServeOptions {
   tlsSan: string[];
   token: StaticToken[];
   anonymousAuth?: 'true' | 'false';
+  authorization: 'AlwaysAllow' | 'RBAC';
 }
 
 function tokenFlag(value: string): StaticToken {
@@ -146,6 +162,9 @@ async function serve(opts: ServeOptions): Promise<void> {
   const tls = tlsOption(opts);
   // Loaded here, not at the top: the other subcommands (kubeconfig, export) then start without the whole server.
   const { startCluster } = await import('../cluster.js');
+  const snapshotFile = opts.snapshotOnExit === undefined ? undefined : resolve(opts.snapshotOnExit);
+  // Now rather than at the signal: shutdown has a second, and the import would spend part of it.
+  const snapshotFormat = snapshotFile === undefined ? undefined : await import('../cluster-snapshot-file.js');
   const cluster = await startCluster({
     logger,
     // The CLI never reads cluster.kubeConfig: not loading @kubernetes/client-node saves half a second of start-up.
@@ -159,10 +178,12 @@ async function serve(opts: ServeOptions): Promise<void> {
     crds: opts.crds,
     load: opts.load,
     restore: opts.restore,
+    maxWatches: opts.maxWatches,
     tls,
     tlsSans: opts.tlsSan,
     webhookServiceResolver: opts.webhookHost ? ({ path }) => `https://${opts.webhookHost}${path}` : undefined,
     auth: authOption(opts),
+    authorization: opts.authorization,
   });
   // Handlers first: a script that sends SIGTERM as soon as it reads the serving line must get a clean shutdown.
   let stopping = false;
@@ -171,9 +192,32 @@ async function serve(opts: ServeOptions): Promise<void> {
     stopping = true;
     process.stdout.write(`kubefake: ${signal}, shutting down\n`);
     logger.info({ signal }, 'kubefake shutting down');
-    // Never hang on shutdown: whatever is still open after a second is cut.
-    setTimeout(() => process.exit(0), 1000).unref();
-    cluster.close().then(() => process.exit(0), () => process.exit(1));
+    // Never hang on shutdown: whatever is still open after a second is cut. A snapshot not written by then is a
+    // failure the exit code reports (the file is renamed into place, so it is never left half written).
+    setTimeout(() => {
+      if (snapshotFile !== undefined) logger.error({ file: snapshotFile }, 'shutdown took over a second: no snapshot written');
+      process.exit(snapshotFile === undefined ? 0 : 1);
+    }, 1000).unref();
+    const closed = cluster.close();
+    const done = snapshotFile === undefined ? closed : closed.then(() => saveSnapshot(snapshotFile));
+    done.then(
+      () => process.exit(0),
+      (err: unknown) => {
+        logger.error({ err: err instanceof Error ? err.message : String(err) }, 'shutdown failed');
+        process.exit(1);
+      },
+    );
+  };
+  /** The state once no request is being served any more: every write that was answered is in it. */
+  const saveSnapshot = async (file: string) => {
+    const { snapshotDocument, snapshotYaml } = snapshotFormat!;
+    const document = snapshotDocument(await cluster.snapshot());
+    const text = file.toLowerCase().endsWith('.json') ? `${JSON.stringify(document)}\n` : snapshotYaml(document);
+    const partial = `${file}.partial`;
+    // Secrets are part of the state: only the owner may read the file, as with a kubeconfig.
+    writeFileSync(partial, text, { mode: 0o600 });
+    renameSync(partial, file);
+    logger.info({ file, objects: document.items.length }, 'kubefake snapshot written');
   };
   process.on('SIGTERM', () => stop('SIGTERM'));
   process.on('SIGINT', () => stop('SIGINT'));

@@ -3,6 +3,7 @@ import { kubeletController } from '../kubelet/kubelet.js';
 import { nodeHeartbeat } from '../kubelet/node-heartbeat.js';
 import { schedulerController } from '../scheduler/index.js';
 import { clusterCACertificatePem } from '../tls/cluster-ca.js';
+import { clusterRoleAggregationController } from './clusterrole-aggregation/clusterrole-aggregation.js';
 import { cronJobController } from './cronjob/cronjob-controller.js';
 import { daemonSetController } from './daemonset/daemonset.js';
 import { deploymentController } from './deployment/deployment.js';
@@ -41,6 +42,7 @@ export function defaultControllers(options: DefaultControllerOptions = {}): Cont
     namespaceController(),
     serviceAccountController(),
     rootCACertPublisherController({ caCertificate: options.caCertificate ?? clusterCACertificatePem }),
+    clusterRoleAggregationController(),
     deploymentController(),
     replicaSetController(),
     replicationControllerController(),

@@ -13,6 +13,7 @@ import { listObjects, type ListQuery, type ListResponse } from './generic/list.j
 import { patchObject, updateObject, type Transform } from './generic/update.js';
 import { watchObjects, type WatchQuery, type WatchSink } from './generic/watch.js';
 import type { TokenReviewer } from '../auth/authenticator.js';
+import type { Authorizer } from '../auth/authorization/authorizer.js';
 import type { Admission } from './admission.js';
 import type { CustomResourceDefinition } from './crd/crd-types.js';
 import { CrdServing } from './crd/crd-serving.js';
@@ -40,6 +41,7 @@ export class Registry {
   private readonly servedListeners = new Set<() => void>();
   private serviceResolver: ServiceResolver | undefined;
   private tokenReviewer: TokenReviewer | undefined;
+  private authorizer: Authorizer | undefined;
 
   constructor(
     readonly store: Store,
@@ -59,6 +61,7 @@ export class Registry {
       nameSuffix,
       admission: () => activeAdmission(this.admissionChain),
       authentication: () => this.tokenReviewer,
+      authorization: () => this.authorizer,
     };
     this.customResources = new CrdServing({
       store,
@@ -125,6 +128,11 @@ export class Registry {
   /** Installs the cluster's authenticator, which TokenReview consults. */
   useAuthentication(reviewer: TokenReviewer | undefined): void {
     this.tokenReviewer = reviewer;
+  }
+
+  /** Installs the cluster's authorizer, which access reviews answer from and RBAC writes are checked against. */
+  useAuthorization(authorizer: Authorizer | undefined): void {
+    this.authorizer = authorizer;
   }
 
   /** The resource served at /api(s)/<group>/<version>/<resource>, if any. */

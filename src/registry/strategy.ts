@@ -2,6 +2,8 @@
 import type { KubeObject, StatusCause } from '../meta/types.js';
 import type { TokenReviewer } from '../auth/authenticator.js';
 import type { UserInfo } from '../auth/user-info.js';
+import type { Authorizer } from '../auth/authorization/authorizer.js';
+import type { GroupResource } from '../meta/errors.js';
 import type { Store } from '../store/types.js';
 
 /** A server-side printing column, as in meta.k8s.io/v1 Table.columnDefinitions. */
@@ -32,6 +34,22 @@ export interface ReviewContext {
   now: number;
   /** Absent when the cluster authenticates nothing (a bare registry): TokenReview then answers with an empty status. */
   tokens?: TokenReviewer;
+  /** The cluster's authorizer, which access reviews answer from; absent in a bare registry (everything allowed). */
+  authorizer?: Authorizer;
+  /** The request's namespace (LocalSubjectAccessReview must match it). */
+  namespace?: string;
+}
+
+/** Who writes what, for a resource whose writes are authorized beyond the request itself (RBAC's escalation check). */
+export interface WriteAuthorizationContext {
+  resource: GroupResource;
+  user: UserInfo;
+  authorizer: Authorizer;
+  namespace?: string;
+  /** The name in the URL; undefined on a POST. */
+  name?: string;
+  /** The stored object, on updates. */
+  old?: KubeObject;
 }
 
 /** What a mutating admission plugin may read besides the object: other resources, as its informers would list them. */
@@ -90,6 +108,11 @@ export interface Strategy {
    * seconds to record in deletionTimestamp, or 0 to delete at once.
    */
   gracefulDeleteSeconds?(obj: KubeObject, requested: number | undefined): number;
+  /**
+   * Checks a create or update by an HTTP client (the in-process client is the admin and skips it) before admission
+   * and validation, as upstream's policybased RBAC storage wraps the store; throws an ApiError (403) to refuse.
+   */
+  authorizeWrite?(obj: KubeObject, ctx: WriteAuthorizationContext): Promise<void>;
   /** Create-only review resources (SelfSubjectAccessReview, TokenReview…): answered, never stored. */
   review?(obj: KubeObject, ctx: ReviewContext): KubeObject | Promise<KubeObject>;
   /** Whether PUT may create an absent object (upstream AllowCreateOnUpdate). */

@@ -68,7 +68,8 @@ test('the README marks a jest config and tests, and a vitest config and tests, f
 
 test('the tarball holds the build, the OpenAPI documents and every exported entry point; no sources or tests', () => {
   const tops = [...new Set(packedFiles.map((p) => p.split('/')[0]))].sort();
-  expect(tops).toEqual(['NOTICE', 'README.md', 'dist', 'openapi', 'package.json', 'proto']);
+  expect(tops).toEqual(['NOTICE', 'README.md', 'dist', 'openapi', 'package.json', 'policy', 'proto']);
+  expect(packedFiles).toEqual(expect.arrayContaining(['policy/cluster-roles.yaml', 'policy/controller-roles.yaml', 'policy/cluster-role-bindings.yaml', 'policy/namespace-policy.yaml']));
   expect(packedFiles.filter((p) => /\.test\.(js|d\.ts)$/.test(p))).toEqual([]);
   expect(packedFiles.some((p) => p.startsWith('openapi/') && p.endsWith('.json'))).toBe(true);
   const manifest = JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8')) as { exports: Record<string, string | Record<string, string>>; bin: Record<string, string> };

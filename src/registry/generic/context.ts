@@ -1,5 +1,6 @@
 // What every generic registry operation needs: the store, the clock, resource lookup, and option types.
 import type { TokenReviewer } from '../../auth/authenticator.js';
+import type { Authorizer } from '../../auth/authorization/authorizer.js';
 import type { UserInfo } from '../../auth/user-info.js';
 import type { Clock } from '../../clock/clock.js';
 import type { KubeObject } from '../../meta/types.js';
@@ -21,6 +22,8 @@ export interface RegistryContext {
   admission(): Admission | undefined;
   /** The cluster's token authenticator, for TokenReview; undefined in a registry without one. */
   authentication?(): TokenReviewer | undefined;
+  /** The cluster's authorizer, for access reviews and RBAC's escalation checks; undefined in a registry without one. */
+  authorization?(): Authorizer | undefined;
 }
 
 /** An object answered to a client: the object and its JSON bytes, encoded at most once. */

@@ -48,9 +48,19 @@ async function createOnce(
 ): Promise<ObjectView> {
   const object = checkBody(resource, body, 'body', options);
   if (resource.strategy.review) {
-    return viewOf(await resource.strategy.review(object, { user: options.user ?? adminUser, now: ctx.clock.now(), tokens: ctx.authentication?.() }));
+    return viewOf(
+      await resource.strategy.review(object, {
+        user: options.user ?? adminUser,
+        now: ctx.clock.now(),
+        tokens: ctx.authentication?.(),
+        authorizer: ctx.authorization?.(),
+        namespace,
+      }),
+    );
   }
   checkNamespace(resource, object, namespace);
+  const authorizer = options.user && resource.strategy.authorizeWrite ? ctx.authorization?.() : undefined;
+  if (authorizer) await resource.strategy.authorizeWrite!(object, { resource: resource.groupResource, user: options.user!, authorizer, namespace });
   if (resource.namespaced) await requireActiveNamespace(ctx, namespace!, resource, object.metadata.name ?? '');
   prepareForCreate(resource, object, ctx);
   if (!options.managedFieldsSet) trackManagedFields(ctx, resource, undefined, object, options);

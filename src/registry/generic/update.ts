@@ -82,6 +82,8 @@ export async function guaranteedUpdate(
     checkNamespace(resource, incoming, namespace);
     const pinned = incoming.metadata.resourceVersion;
     if (pinned && pinned !== old.metadata.resourceVersion) throw conflict(resource, name);
+    const authorizer = options.user && resource.strategy.authorizeWrite ? ctx.authorization?.() : undefined;
+    if (authorizer) await resource.strategy.authorizeWrite!(incoming, { resource: resource.groupResource, user: options.user!, authorizer, namespace, name, old });
     const write = { operation: 'UPDATE' as const, resource, namespace, name, oldObject: old, subresource: options.subresource, options };
     if (ctx.admission()) await admitMutation(ctx, { ...write, object: incoming, warnings: attempt === 0 ? options.warnings : undefined });
     const next = prepareForUpdate(resource, incoming, old, options.subresource, ctx);

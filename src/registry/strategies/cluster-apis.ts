@@ -3,6 +3,7 @@ import { defaultHorizontalPodAutoscalerV1, defaultHorizontalPodAutoscalerV2 } fr
 import { defaultEndpointSlice, defaultPriorityClass, defaultStorageClass } from '../defaults/misc.js';
 import { defaultIngressClass, defaultNetworkPolicy } from '../defaults/networking.js';
 import { defaultRoleBinding } from '../defaults/rbac.js';
+import { checkBindingWrite, checkRoleWrite } from '../../auth/authorization/escalation.js';
 import { ingressTable } from '../printers/ingress-table.js';
 import type { Strategy } from '../strategy.js';
 
@@ -32,11 +33,16 @@ export function hpaV2Strategy(): Strategy {
 
 /** RBAC objects are named by path segment rules (colons allowed: `system:controller:x`); a PUT may create them. */
 export function rbacStrategy(): Strategy {
-  return { nameValidation: 'pathSegment', allowCreateOnUpdate: true };
+  return { nameValidation: 'pathSegment', allowCreateOnUpdate: true, authorizeWrite: (object, ctx) => checkRoleWrite({ object, ...ctx }) };
 }
 
 export function roleBindingStrategy(): Strategy {
-  return { nameValidation: 'pathSegment', allowCreateOnUpdate: true, applyDefaults: defaultRoleBinding };
+  return {
+    nameValidation: 'pathSegment',
+    allowCreateOnUpdate: true,
+    applyDefaults: defaultRoleBinding,
+    authorizeWrite: (object, ctx) => checkBindingWrite({ object, ...ctx }),
+  };
 }
 
 /** RuntimeClasses may be created by a PUT, as upstream's strategy allows. */
