@@ -2,6 +2,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { realDelay } from '../clock/real-delay.js';
 import { ApiError } from '../meta/errors.js';
+import { seededRandom } from '../meta/seeded-random.js';
 import { cutWatchAfter, sendWatchError } from './handlers/watch-stream.js';
 import type { ResourceRequest } from './request-info.js';
 
@@ -160,18 +161,6 @@ interface Entry {
   rule: FaultRule;
   left: number;
   random?: () => number;
-}
-
-/** A small seeded generator (mulberry32): the same seed gives the same draws, 0 ≤ n < 1, on every platform. */
-export function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 export class FaultInjector {

@@ -2,7 +2,7 @@
 import { defaultPlugins } from './default-plugins.js';
 import { PodInfo, type Plugin } from './framework.js';
 import { DefaultPreemption } from './preemption.js';
-import { seededRandom } from './prng.js';
+import { seededRandom } from '../meta/seeded-random.js';
 import { numFeasibleNodesToFind, SchedulingFramework } from './schedule-one.js';
 import { nodeResourcesFit } from './plugins/node-resources.js';
 import { cycleOf, makeNode, makePod, nodeInfo } from './scheduler-test-kit.js';

@@ -4,7 +4,7 @@ import type { KubeObject } from '../meta/types.js';
 import { emptyListers, newCycle, NodeInfo, PodInfo } from './framework.js';
 import { Nominator } from './nominator.js';
 import { matchingPodsByNode } from './pod-groups.js';
-import { seededRandom } from './prng.js';
+import { seededRandom } from '../meta/seeded-random.js';
 import { SchedulerCache } from './scheduler-cache.js';
 import { makeNode, makePod } from './scheduler-test-kit.js';
 import { assignedNode, isTerminal, podKey, Snapshot } from './snapshot.js';

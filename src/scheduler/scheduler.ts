@@ -10,7 +10,7 @@ import { fitErrorMessage } from './fit-error.js';
 import { newCycle, podPriority, status, statusMessage, type ClusterListers, type Nominating, type PodInfo, type PostFilterResult } from './framework.js';
 import { PodStatusWriter, truncateMessage } from './pod-status-writer.js';
 import { DefaultPreemption } from './preemption.js';
-import { seededRandom } from './prng.js';
+import { seededRandom } from '../meta/seeded-random.js';
 import { SchedulingFramework, type ScheduleOutcome } from './schedule-one.js';
 import { SchedulingQueue, type ClusterEvent } from './scheduling-queue.js';
 import { Nominator } from './nominator.js';

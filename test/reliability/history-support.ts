@@ -1,5 +1,6 @@
 // A recorded history of ConfigMap operations over HTTP (invocation/completion times and results) and the load that makes one.
 import type { HttpClient, Json, Reply } from './http-support.js';
+import { seededRandom } from '../../src/meta/seeded-random.js';
 
 export interface Value {
   data: Record<string, string>;
@@ -66,17 +67,6 @@ export function applyPatch(value: Value, patch: ValuePatch): Value {
   return { data: merge(value.data, patch.data), labels: merge(value.labels, patch.labels) };
 }
 
-/** A small seeded PRNG (mulberry32): a failing run can be replayed from the seed it prints. */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 export const configMaps = (namespace: string) => `/api/v1/namespaces/${namespace}/configmaps`;
 
@@ -129,7 +119,7 @@ export async function runWorkload(options: WorkloadOptions): Promise<Operation[]
   let issued = 0;
   let completed = 0;
   const client = async (c: number) => {
-    const random = prng(seed * 1000 + c);
+    const random = seededRandom(seed * 1000 + c);
     const pick = <T>(xs: T[]) => xs[Math.floor(random() * xs.length)]!;
     const known = new Map<string, string>();
     let seq = 0;

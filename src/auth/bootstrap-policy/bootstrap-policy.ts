@@ -3,6 +3,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { parse } from 'yaml';
 import { deepFreeze } from '../../meta/deep-equal.js';
 import type { KubeObject } from '../../meta/types.js';
+import type { PolicyRule } from '../authorization/rules.js';
 
 export const rbacApiVersion = 'rbac.authorization.k8s.io/v1';
 const rbacGroup = 'rbac.authorization.k8s.io';
@@ -11,13 +12,6 @@ export const autoupdateAnnotation = 'rbac.authorization.kubernetes.io/autoupdate
 /** Upstream's saRolePrefix: a controller's role is system:controller:<its ServiceAccount's name>. */
 const controllerRolePrefix = 'system:controller:';
 
-export interface PolicyRule {
-  verbs: string[];
-  apiGroups?: string[];
-  resources?: string[];
-  resourceNames?: string[];
-  nonResourceURLs?: string[];
-}
 
 export interface Subject {
   kind: 'User' | 'Group' | 'ServiceAccount';

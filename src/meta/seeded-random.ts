@@ -1,4 +1,4 @@
-// A small seeded PRNG (mulberry32), so tie-breaks between equally good nodes repeat run after run for one seed.
+// A small seeded PRNG (mulberry32): the same seed gives the same draws on every platform, so scheduler tie-breaks and fault draws repeat run after run.
 
 export function seededRandom(seed: number): () => number {
   let state = seed >>> 0;
