@@ -224,7 +224,10 @@ describe.each(entries.filter((e) => e.review))('$id (create-only review)', ({ ty
     const answer = expectCode(await h.api.post(samples.collection(), sent), 201);
     expect(answer).toMatchObject({ apiVersion: sent.apiVersion, kind: type.kind });
     expect(answer.status).toBeDefined();
-    if (sent.spec) expect(answer.spec).toMatchObject(sent.spec);
+    // Upstream's SelfSubjectRulesReview answers a new object holding only the status (its spec is empty); the other
+    // reviews answer the request with its status filled in.
+    if (type.kind === 'SelfSubjectRulesReview') expect(answer.spec).toEqual({});
+    else if (sent.spec) expect(answer.spec).toMatchObject(sent.spec);
     await expectUnchanged(h.cluster, before);
   });
 

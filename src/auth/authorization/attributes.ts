@@ -45,8 +45,9 @@ export function requestAttributes(user: UserInfo, method: string, path: string, 
   let name = info.name;
   let namespace = info.namespace;
   if (name === undefined && (verb === 'list' || verb === 'watch')) name = nameFromFieldSelector(query.string('fieldSelector'));
-  // A namespace is its own namespace: `get namespaces/foo` is checked against foo's RoleBindings too.
-  if (info.group === '' && info.resource === 'namespaces' && info.name !== undefined) namespace = info.name;
+  // A namespace is its own namespace: `get namespaces/foo` is checked against foo's RoleBindings too. upstream's
+  // RequestInfoFactory reads `namespaces/<name>` this way in every group, not only the core one.
+  if (info.namespace === undefined && info.resource === 'namespaces' && info.name !== undefined) namespace = info.name;
   const attributes: ResourceAttributes = { user, verb, resourceRequest: true, group: info.group, version: info.version, resource: info.resource };
   if (info.subresource !== undefined) attributes.subresource = info.subresource;
   if (namespace !== undefined && namespace !== '') attributes.namespace = namespace;

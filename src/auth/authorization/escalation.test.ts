@@ -39,6 +39,12 @@ test('compactRules merges simple rules per group and resource; the strings read 
     '{APIGroups:[""], Resources:["secrets"], ResourceNames:["token"], Verbs:["get"]}',
   ]);
   expect(compactString({ verbs: ['get'], nonResourceURLs: ['/healthz'] })).toBe('{NonResourceURLs:["/healthz"], Verbs:["get"]}');
+  // One name is still simple: its verbs merge per name, as upstream's isSimpleResourceRule keys them.
+  const named = uncovered([], [{ verbs: ['get', 'update'], apiGroups: [''], resources: ['configmaps'], resourceNames: ['a', 'b'] }]);
+  expect(compactRules(named).map(compactString).sort()).toEqual([
+    '{APIGroups:[""], Resources:["configmaps"], ResourceNames:["a"], Verbs:["get" "update"]}',
+    '{APIGroups:[""], Resources:["configmaps"], ResourceNames:["b"], Verbs:["get" "update"]}',
+  ]);
 });
 
 test('the refusal names the user, its groups and each missing rule; resolution errors follow', async () => {
@@ -54,7 +60,7 @@ test('the refusal names the user, its groups and each missing rule; resolution e
     const refusal = await escalationRefusal(authorizer, alice, 'dev', [{ verbs: ['list', 'get'], apiGroups: [''], resources: ['pods'] }]);
     expect(refusal).toBe(
       'user "alice" (groups=["dev" "system:authenticated"]) is attempting to grant RBAC permissions not currently held:\n' +
-        '{APIGroups:[""], Resources:["pods"], Verbs:["list" "get"]}; resolution errors: [role.rbac.authorization.k8s.io "gone" not found]',
+        '{APIGroups:[""], Resources:["pods"], Verbs:["list" "get"]}; resolution errors: [roles.rbac.authorization.k8s.io "gone" not found]',
     );
     expect(await escalationRefusal(authorizer, alice, 'dev', [])).toBeUndefined();
   } finally {

@@ -30,6 +30,24 @@ export async function checkRoleWrite(w: RbacWrite): Promise<void> {
   if (await allowed(w.authorizer, w.user, 'escalate', w.resource, w.namespace, w.name)) return;
   const refusal = await escalationRefusal(w.authorizer, w.user, w.namespace ?? '', policyRulesOf(w.object));
   if (refusal) throw errors.forbidden(w.resource, w.object.metadata.name ?? '', refusal);
+  // An aggregationRule can gather any rules (and keep a role from being tightened): setting, changing or dropping one
+  // needs everything, as upstream's ClusterRole storage checks.
+  const aggregates = hasAggregationRule(w.object) || (w.old !== undefined && hasAggregationRule(w.old));
+  if (w.resource.resource === 'clusterroles' && aggregates && (await escalationRefusal(w.authorizer, w.user, w.namespace ?? '', fullAuthority))) {
+    throw errors.forbidden(w.resource, w.object.metadata.name ?? '', 'must have cluster-admin privileges to use the aggregationRule');
+  }
+}
+
+const fullAuthority: PolicyRule[] = [
+  { verbs: ['*'], apiGroups: ['*'], resources: ['*'] },
+  { verbs: ['*'], nonResourceURLs: ['*'] },
+];
+
+function hasAggregationRule(role: KubeObject): boolean {
+  const rule = (role as { aggregationRule?: unknown }).aggregationRule;
+  if (typeof rule !== 'object' || rule === null) return false;
+  const selectors = (rule as { clusterRoleSelectors?: unknown }).clusterRoleSelectors;
+  return Array.isArray(selectors) && selectors.length > 0;
 }
 
 /**
@@ -130,20 +148,21 @@ function ruleCovers(owner: PolicyRule, sub: PolicyRule): boolean {
   return verbs && groups && resources && names && urls;
 }
 
-/** CompactRules: rules of one group and one resource, differing only in verbs, merged into one. */
+/** CompactRules: rules of one group, one resource and at most one name, differing only in verbs, merged into one. */
 export function compactRules(rules: readonly PolicyRule[]): PolicyRule[] {
   const compacted: PolicyRule[] = [];
   const simple = new Map<string, PolicyRule>();
   for (const rule of rules) {
-    const isSimple = !rule.resourceNames?.length && !rule.nonResourceURLs?.length && rule.apiGroups?.length === 1 && rule.resources?.length === 1;
+    const names = rule.resourceNames ?? [];
+    const isSimple = names.length <= 1 && !rule.nonResourceURLs?.length && rule.apiGroups?.length === 1 && rule.resources?.length === 1;
     if (!isSimple) {
       compacted.push(rule);
       continue;
     }
-    const key = `${rule.apiGroups![0]}\u0000${rule.resources![0]}`;
+    const key = JSON.stringify([rule.apiGroups![0], rule.resources![0], ...names]);
     const existing = simple.get(key);
     if (existing) existing.verbs.push(...rule.verbs);
-    else simple.set(key, { apiGroups: [...rule.apiGroups!], resources: [...rule.resources!], verbs: [...rule.verbs] });
+    else simple.set(key, { apiGroups: [...rule.apiGroups!], resources: [...rule.resources!], ...(names.length ? { resourceNames: [...names] } : {}), verbs: [...rule.verbs] });
   }
   return [...compacted, ...simple.values()];
 }

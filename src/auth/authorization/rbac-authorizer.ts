@@ -25,7 +25,7 @@ export class RbacAuthorizer implements Authorizer {
 
   /** RBACAuthorizer.RulesFor: the privileged-group authorizer lists no rules, so masters see only their bindings'. */
   async rulesFor(user: UserInfo, namespace: string): Promise<RulesResult> {
-    const { rules, errors } = await this.policyRulesFor(user, namespace);
+    const { rules, errors } = await this.collectRules(user, namespace, 'lister');
     const resourceRules: ResourceRule[] = [];
     const nonResourceRules: NonResourceRule[] = [];
     for (const rule of rules) {
@@ -41,25 +41,30 @@ export class RbacAuthorizer implements Authorizer {
     return result;
   }
 
-  async policyRulesFor(user: UserInfo, namespace: string): Promise<{ rules: PolicyRule[]; errors: string[] }> {
-    const rules: PolicyRule[] = [];
-    const errors: string[] = [];
-    visitRulesFor(await this.index.snapshot(), user, namespace, (_source, rule, error) => {
-      if (rule) rules.push(rule);
-      if (error) errors.push(error);
-      return true;
-    });
-    return { rules, errors };
+  /** The registry's rule resolver (escalation checks): it reads roles through their storage, so misses name `roles`. */
+  policyRulesFor(user: UserInfo, namespace: string): Promise<{ rules: PolicyRule[]; errors: string[] }> {
+    return this.collectRules(user, namespace, 'storage');
   }
 
   async roleReferenceRules(roleRef: RoleRef, namespace: string): Promise<PolicyRule[]> {
-    const found = roleReferenceRules(await this.index.snapshot(), roleRef, namespace);
+    const found = roleReferenceRules(await this.index.snapshot(), roleRef, namespace, 'storage');
     if (found.error !== undefined) throw found.notFound ?? new ApiError(500, 'InternalError', `Internal error occurred: ${found.error}`);
     return found.rules;
   }
 
   close(): void {
     this.index.close();
+  }
+
+  private async collectRules(user: UserInfo, namespace: string, source: RoleSource): Promise<{ rules: PolicyRule[]; errors: string[] }> {
+    const rules: PolicyRule[] = [];
+    const errors: string[] = [];
+    visitRulesFor(await this.index.snapshot(), user, namespace, (_source, rule, error) => {
+      if (rule) rules.push(rule);
+      if (error) errors.push(error);
+      return true;
+    }, source);
+    return { rules, errors };
   }
 
   private async rbac(attributes: AuthorizationAttributes): Promise<AuthorizationResult> {
@@ -83,13 +88,13 @@ function privilegedGroup(attributes: AuthorizationAttributes): Promise<Authoriza
 }
 
 /** DefaultRuleResolver.VisitRulesFor: ClusterRoleBindings first, then the namespace's RoleBindings. */
-export function visitRulesFor(snapshot: RbacSnapshot, user: UserInfo, namespace: string, visit: RuleVisitor): void {
+export function visitRulesFor(snapshot: RbacSnapshot, user: UserInfo, namespace: string, visit: RuleVisitor, roleSource: RoleSource = 'lister'): void {
   const { cluster, local } = snapshot.candidates(user.username, user.groups, namespace);
   for (const bindings of [cluster, local]) {
     for (const binding of bindings) {
       const subject = appliesTo(user, binding);
       if (!subject) continue;
-      const found = roleReferenceRules(snapshot, binding.roleRef, binding.namespace);
+      const found = roleReferenceRules(snapshot, binding.roleRef, binding.namespace, roleSource);
       if (found.error !== undefined) {
         if (!visit(undefined, undefined, found.error)) return;
         continue;
@@ -103,17 +108,23 @@ export function visitRulesFor(snapshot: RbacSnapshot, user: UserInfo, namespace:
 interface RoleRules {
   rules: PolicyRule[];
   error?: string;
-  /** The lister's NotFound, as a binding's create answers it when the role is missing. */
+  /** The NotFound a lookup answers, as a binding's create does when the role is missing. */
   notFound?: ApiError;
 }
 
+/**
+ * Where upstream's DefaultRuleResolver reads roles from: the authorizer's informer listers, whose misses name the kind in
+ * lower case (`role.rbac.authorization.k8s.io "x" not found`), or the RBAC registry's storage (escalation checks), whose
+ * misses name the resource (`roles.rbac.authorization.k8s.io "x" not found`).
+ */
+export type RoleSource = 'lister' | 'storage';
+
 /** GetRoleReferenceRules: a Role is looked up in the binding's namespace; a missing one is an error. */
-export function roleReferenceRules(snapshot: RbacSnapshot, ref: RoleRef, namespace: string): RoleRules {
+export function roleReferenceRules(snapshot: RbacSnapshot, ref: RoleRef, namespace: string, source: RoleSource = 'lister'): RoleRules {
   if (ref.kind !== 'Role' && ref.kind !== 'ClusterRole') return { rules: [], error: `unsupported role reference kind: ${goQuote(ref.kind)}` };
   const rules = ref.kind === 'Role' ? snapshot.roles.get(`${namespace}/${ref.name}`) : snapshot.clusterRoles.get(ref.name);
   if (rules) return { rules };
-  // client-go's listers name the kind in lower case: `role.rbac.authorization.k8s.io "x" not found`.
-  const kind = ref.kind.toLowerCase();
+  const kind = source === 'lister' ? ref.kind.toLowerCase() : ref.kind === 'Role' ? 'roles' : 'clusterroles';
   const message = `${kind}.rbac.authorization.k8s.io ${goQuote(ref.name)} not found`;
   return { rules: [], error: message, notFound: new ApiError(404, 'NotFound', message, { name: ref.name, group: 'rbac.authorization.k8s.io', kind }) };
 }

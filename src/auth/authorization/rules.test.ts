@@ -71,6 +71,10 @@ describe('requestAttributes', () => {
 
   test('a namespace is in itself; a list pinned by metadata.name carries that name', () => {
     expect(requestAttributes(alice, 'GET', '/api/v1/namespaces/dev', '')).toMatchObject({ resource: 'namespaces', name: 'dev', namespace: 'dev' });
+    expect(requestAttributes(alice, 'GET', '/api/v1/namespaces/dev/status', '')).toMatchObject({ name: 'dev', subresource: 'status', namespace: 'dev' });
+    // The path shape decides, whatever the group: a custom resource named `namespaces` is read the same way.
+    expect(requestAttributes(alice, 'GET', '/apis/example.com/v1/namespaces/dev', '')).toMatchObject({ group: 'example.com', name: 'dev', namespace: 'dev' });
+    expect(requestAttributes(alice, 'GET', '/apis/example.com/v1/namespaces/dev/namespaces/x', '')).toMatchObject({ name: 'x', namespace: 'dev' });
     expect(requestAttributes(alice, 'GET', '/api/v1/namespaces/dev/pods', 'watch=1&fieldSelector=metadata.name%3Dweb')).toMatchObject({ verb: 'watch', name: 'web' });
     expect(requestAttributes(alice, 'GET', '/api/v1/namespaces/dev/pods', 'fieldSelector=metadata.name!%3Dweb')).not.toHaveProperty('name');
   });

@@ -51,7 +51,8 @@ export function rulesReviewStrategy(): Strategy {
       const rules = await (ctx.authorizer ?? alwaysAllow).rulesFor(ctx.user, namespace);
       const status: Record<string, unknown> = { resourceRules: rules.resourceRules, nonResourceRules: rules.nonResourceRules, incomplete: rules.incomplete };
       if (rules.evaluationError) status.evaluationError = rules.evaluationError;
-      return answer(r, status);
+      // upstream answers a new review holding only the status: the spec asked about is not echoed.
+      return answer({ ...r, spec: {} }, status);
     },
   };
 }
