@@ -8,5 +8,8 @@ export default {
   // The jest and vitest examples are projects with configs of their own: test/e2e/testing-examples.test.ts runs them.
   testPathIgnorePatterns: ['/node_modules/', '<rootDir>/examples/(jest|vitest)/'],
   testTimeout: 60000,
+  // Suites run one after another in a worker that is replaced once it holds more than this after a suite: hundreds of
+  // suites in one process (jest's in-band default on 2 cores) leak module registries until the heap runs out.
+  workerIdleMemoryLimit: '1536MB',
   globalSetup: '<rootDir>/test/setup-binaries.ts',
 };
