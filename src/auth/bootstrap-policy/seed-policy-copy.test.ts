@@ -1,20 +1,12 @@
 // The first RBAC cluster of a process writes the policy through the API, later ones copy it: both states must agree.
 // (A file of its own: jest gives each file fresh modules, so the first cluster here really takes the API path.)
-import { startCluster, type Cluster } from '../../cluster.js';
+import type { Cluster } from '../../cluster.js';
+import { rbacApi, useClusterPerTest } from './policy-cluster-support.js';
 import { VirtualClock } from '../../clock/virtual-clock.js';
 import type { KubeObject } from '../../meta/types.js';
 
-const api = 'rbac.authorization.k8s.io/v1';
-let cluster: Cluster | undefined;
-afterEach(async () => {
-  await cluster?.close();
-  cluster = undefined;
-});
-
-const start = async (options: Parameters<typeof startCluster>[0]) => {
-  cluster = await startCluster({ clock: 'virtual', nodes: 0, loadClientNode: false, ...options });
-  return cluster;
-};
+const api = rbacApi;
+const start = useClusterPerTest();
 
 test('every RBAC cluster of a process stores the same policy, with uids and timestamps of its own', async () => {
   const everything = async (c: Cluster) => {
@@ -23,7 +15,7 @@ test('every RBAC cluster of a process stores the same policy, with uids and time
     return all.sort((a, b) => `${a.kind}/${a.metadata.namespace}/${a.metadata.name}`.localeCompare(`${b.kind}/${b.metadata.namespace}/${b.metadata.name}`));
   };
   const first = await everything(await start({ authorization: 'RBAC' }));
-  await cluster!.close();
+  // start() closes the first cluster before the second begins.
   const start2001 = Date.UTC(2001, 0, 1);
   const second = await everything(await start({ authorization: 'RBAC', clock: new VirtualClock(start2001) }));
   expect(second).toHaveLength(first.length);

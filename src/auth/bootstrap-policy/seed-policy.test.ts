@@ -1,19 +1,11 @@
 // A cluster under RBAC starts with upstream's default policy, aggregated, and reset() returns to it; AlwaysAllow adds none.
-import { startCluster, type Cluster } from '../../cluster.js';
+import type { Cluster } from '../../cluster.js';
+import { rbacApi, useClusterPerTest } from './policy-cluster-support.js';
 import type { KubeObject } from '../../meta/types.js';
 import { bootstrapPolicy } from './bootstrap-policy.js';
 
-const api = 'rbac.authorization.k8s.io/v1';
-let cluster: Cluster | undefined;
-afterEach(async () => {
-  await cluster?.close();
-  cluster = undefined;
-});
-
-const start = async (options: Parameters<typeof startCluster>[0]) => {
-  cluster = await startCluster({ clock: 'virtual', nodes: 0, loadClientNode: false, ...options });
-  return cluster;
-};
+const api = rbacApi;
+const start = useClusterPerTest();
 const listNames = async (c: Cluster, resource: string) => (await c.client.list(api, resource, undefined)).items.map((o) => `${o.metadata.namespace ?? ''}/${o.metadata.name}`).sort();
 const rulesOf = async (c: Cluster, name: string) => (await c.client.get(api, 'clusterroles', undefined, name)).rules as object[];
 const policyRules = (name: string) => bootstrapPolicy().clusterRoles.find((r) => r.metadata.name === name)!.rules as object[];
