@@ -1,5 +1,5 @@
 // What a new cluster holds before anyone talks to it: system namespaces, the kubernetes Service, nodes, default classes.
-import { seedBootstrapPolicy } from './auth/bootstrap-policy/seed-policy.js';
+import { seedBootstrapPolicy } from './cluster-seed-policy.js';
 import type { Clock } from './clock/clock.js';
 import { defaultNodes, nodeObject, type NodeSpecification } from './kubelet/node-template.js';
 import type { KubeObject } from './meta/types.js';

@@ -13,7 +13,7 @@ import { parseResourcePath } from './request-info.js';
 import { sendBytes, sendError, sendJson } from './respond.js';
 import { versionInfo } from './version.js';
 import { requestUser } from '../auth/request-user.js';
-import { httpRequestAttributes } from '../auth/authorization/attributes.js';
+import { httpRequestAttributes } from './authorization-attributes.js';
 import { authorize } from '../auth/authorization/index.js';
 import { anonymousUser } from '../auth/user-info.js';
 import { requestLogHook } from '../logging/request-log.js';

@@ -3,6 +3,7 @@ import type { GroupResource } from '../meta/errors.js';
 import type { ResourceType } from './resource-table.js';
 import { groupVersionString } from './resource-table.js';
 import type { Strategy } from './strategy.js';
+import { storagePrefixOf } from '../store/storage-keys.js';
 import type { SchemaNode } from '../patch/schema-tree.js';
 import type { TypeMismatch } from './schema/typed-decode.js';
 
@@ -16,10 +17,7 @@ export interface ResourceSchema {
   node(): SchemaNode;
 }
 
-/** Where a group/resource's objects live in the store: `/registry/<group or core>/<resource>/`. */
-export function storagePrefixOf(groupResource: GroupResource): string {
-  return `/registry/${groupResource.group || 'core'}/${groupResource.resource}/`;
-}
+export { storagePrefixOf } from '../store/storage-keys.js';
 
 /** What discovery and the handlers must know of a custom resource's served version beyond its type. */
 export interface CustomResourceServing {

@@ -1,5 +1,5 @@
 // The four RBAC resources as the authorizer reads them: loaded from the store, rebuilt only after one of them changed.
-import { storagePrefixOf } from '../../registry/resource.js';
+import { storagePrefixOf } from '../../store/storage-keys.js';
 import type { Store, WatchHandle } from '../../store/types.js';
 import { serviceAccountUsername } from '../user-info.js';
 import { policyRulesOf, type PolicyRule } from './rules.js';

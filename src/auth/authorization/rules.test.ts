@@ -1,5 +1,6 @@
 // Rule matching (upstream RuleAllows), request attributes from HTTP requests, and the 403 messages.
-import { requestAttributes, type AuthorizationAttributes } from './attributes.js';
+import { requestAttributes } from '../../api/authorization-attributes.js';
+import type { AuthorizationAttributes } from './attributes.js';
 import { forbiddenError } from './forbidden.js';
 import { ruleAllows, type PolicyRule } from './rules.js';
 

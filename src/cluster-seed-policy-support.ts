@@ -1,5 +1,5 @@
 // Test support for the bootstrap-policy suites: starts one virtual-clock cluster per test and closes it afterwards.
-import { startCluster, type Cluster } from '../../cluster.js';
+import { startCluster, type Cluster } from './cluster.js';
 
 export const rbacApi = 'rbac.authorization.k8s.io/v1';
 

@@ -1,8 +1,8 @@
 // A cluster under RBAC starts with upstream's default policy, aggregated, and reset() returns to it; AlwaysAllow adds none.
-import type { Cluster } from '../../cluster.js';
-import { rbacApi, useClusterPerTest } from './policy-cluster-support.js';
-import type { KubeObject } from '../../meta/types.js';
-import { bootstrapPolicy } from './bootstrap-policy.js';
+import type { Cluster } from './cluster.js';
+import { rbacApi, useClusterPerTest } from './cluster-seed-policy-support.js';
+import type { KubeObject } from './meta/types.js';
+import { bootstrapPolicy } from './auth/bootstrap-policy/bootstrap-policy.js';
 
 const api = rbacApi;
 const start = useClusterPerTest();

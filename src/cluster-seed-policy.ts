@@ -1,12 +1,12 @@
 // Stores the default RBAC policy in a new RBAC cluster, as kube-apiserver's rbac/bootstrap-roles post-start hook does.
 import { randomUUID } from 'node:crypto';
-import { InProcessClient } from '../../client/client.js';
-import { rfc3339, type Clock } from '../../clock/clock.js';
-import { applyAggregatedRules, settledAggregation } from '../../controllers/clusterrole-aggregation/clusterrole-aggregation.js';
-import { cloneJson, deepFreeze } from '../../meta/deep-equal.js';
-import type { KubeObject } from '../../meta/types.js';
-import type { Registry } from '../../registry/registry.js';
-import { bootstrapPolicy } from './bootstrap-policy.js';
+import { InProcessClient } from './client/client.js';
+import { rfc3339, type Clock } from './clock/clock.js';
+import { applyAggregatedRules, settledAggregation } from './controllers/clusterrole-aggregation/clusterrole-aggregation.js';
+import { cloneJson, deepFreeze } from './meta/deep-equal.js';
+import type { KubeObject } from './meta/types.js';
+import type { Registry } from './registry/registry.js';
+import { bootstrapPolicy } from './auth/bootstrap-policy/bootstrap-policy.js';
 
 // Upstream's post-start hook writes through its own client; the managedFields record that writer.
 const fieldManager = 'kube-apiserver';

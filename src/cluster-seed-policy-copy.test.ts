@@ -1,9 +1,9 @@
 // The first RBAC cluster of a process writes the policy through the API, later ones copy it: both states must agree.
 // (A file of its own: jest gives each file fresh modules, so the first cluster here really takes the API path.)
-import type { Cluster } from '../../cluster.js';
-import { rbacApi, useClusterPerTest } from './policy-cluster-support.js';
-import { VirtualClock } from '../../clock/virtual-clock.js';
-import type { KubeObject } from '../../meta/types.js';
+import type { Cluster } from './cluster.js';
+import { rbacApi, useClusterPerTest } from './cluster-seed-policy-support.js';
+import { VirtualClock } from './clock/virtual-clock.js';
+import type { KubeObject } from './meta/types.js';
 
 const api = rbacApi;
 const start = useClusterPerTest();
