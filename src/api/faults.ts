@@ -175,6 +175,11 @@ export class FaultInjector {
     this.random = seededRandom(seed);
   }
 
+  /** No rule is active: every request (HTTP or in-process) passes untouched, so callers may skip building a target. */
+  get empty(): boolean {
+    return this.rules.length === 0;
+  }
+
   /** Adds a rule (checked as validateFaultRule checks it); the returned function removes it. */
   add(rule: FaultRule): FaultRemover {
     const checked = validateFaultRule(rule);
@@ -210,6 +215,7 @@ export class FaultInjector {
    * request, the first one picked (in the order added) decides. A rule counts down its `times` only when it acts.
    */
   check(target: FaultTarget): FaultDecision | undefined {
+    if (this.rules.length === 0) return undefined;
     let decision: FaultDecision | undefined;
     for (const entry of [...this.rules]) {
       const { rule } = entry;
